@@ -1,0 +1,35 @@
+# The two commands of the README. Each installs missing Debian packages, then
+# configures and builds incrementally with CMake + Ninja into build/.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build demo test bench clean
+
+all: build
+
+deps:
+	@bash cmake/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@mkdir -p reports
+	$(BUILD)/clsim run $$(ls scenarios/*.lua | grep -v '\.d\.lua$$') \
+	  --report reports/latest.json --html reports/latest.html
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@mkdir -p reports
+	$(BUILD)/bench/clsim_bench --benchmark_out=reports/bench.json --benchmark_out_format=json
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one list of Debian packages clsim needs. Installs only what dpkg says is
+# missing, so a machine that has everything pays nothing.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config make git
+  libboost-dev            # Asio (1.74 on Debian 12; 1.81 also works)
+  libsqlite3-dev
+  liblua5.4-dev           # ships the C++-built lua5.4-c++ used by sim/lua
+  nlohmann-json3-dev
+  libbenchmark-dev
+  libgtest-dev libgmock-dev
+  librapidcheck-dev
+  redis-server            # the real Redis for the mock's differential test
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# libboost1.81-dev satisfies the Boost requirement as well.
+if [[ " ${missing[*]} " == *" libboost-dev "* ]] && dpkg -s libboost1.81-dev >/dev/null 2>&1; then
+  missing=("${missing[@]/libboost-dev}")
+fi
+read -r -a missing <<<"${missing[*]}"
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,136 @@
+// The campaign lifecycle engine: commands, queries and recovery over its ports.
+// One Engine is one process of the service; several may share a store and bus.
+// Every method runs on the engine's executor thread (the Clock's); nothing blocks.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/money.hpp"
+#include "engine/core/time.hpp"
+#include "engine/ports/bus.hpp"
+#include "engine/ports/clock.hpp"
+#include "engine/ports/hooks.hpp"
+#include "engine/ports/ledger.hpp"
+#include "engine/ports/notifier.hpp"
+#include "engine/ports/random.hpp"
+#include "engine/ports/social.hpp"
+
+namespace clsim::engine {
+
+enum class CampaignState { CREATED, PUBLISHING, RUNNING, CLOSED, REWARD_CLAIM, EXPIRED, FAILED };
+const char* to_string(CampaignState s);
+std::optional<CampaignState> campaign_state_from(std::string_view name);
+
+struct Rates {
+  Money like, retweet, quote, reply;
+  Money for_kind(EngagementKind k) const;
+};
+
+struct CampaignSpec {
+  std::optional<std::string> id;  // "c-<n>" assigned when absent
+  std::string owner;
+  Money budget;
+  Rates rates;
+  Duration duration{};
+  Duration claim_window{};
+  std::string text;
+};
+
+struct CampaignUpdate {
+  std::optional<std::string> text;
+  std::optional<Rates> rates;
+  std::optional<Duration> duration;
+  std::optional<Duration> claim_window;
+};
+
+// A refusal is a value with a reason naming the field or rule, never an exception.
+struct CommandResult {
+  bool ok = false;
+  std::string reason;
+  std::string id;  // the campaign id, for create
+  static CommandResult success(std::string id = {}) { return {true, {}, std::move(id)}; }
+  static CommandResult refused(std::string why) { return {false, std::move(why), {}}; }
+};
+
+// Deliberate bugs for proving the harness bites (DESIGN.md). Off by default and
+// recorded in every report.
+struct Mutations {
+  bool skip_inbox_dedup = false;
+  bool skip_duplicate_tweet_check = false;
+  bool pay_without_idempotent_id = false;
+  bool any() const { return skip_inbox_dedup || skip_duplicate_tweet_check || pay_without_idempotent_id; }
+};
+
+struct RetryPolicy {
+  Duration base = Duration(500'000);
+  Duration cap = Duration(60'000'000);
+  int max_attempts = 12;
+};
+
+struct EngineOptions {
+  std::string db_path = "clsim.db";
+  std::string vfs;               // empty: SQLite's default VFS
+  std::string name = "engine-1"; // consumer name on the bus, lease owner for timers
+  Mutations mutations;
+  RetryPolicy retry;
+  Duration poll_interval = Duration(300'000'000);  // 5 minutes
+  Duration heartbeat_interval = Duration(30'000'000);
+  std::string ledger_payer = "0.0.2";              // engine's operator account
+  std::string treasury_account = "treasury";
+};
+
+struct EnginePorts {
+  Clock& clock;
+  Random& random;
+  Hooks& hooks;
+  Social& social;
+  Ledger& ledger;
+  Bus& bus;
+  Notifier& notifier;
+};
+
+struct Health {
+  bool store_ok = false;
+  bool bus_ok = false;
+  Duration timer_lag{};
+  std::int64_t outbox_backlog = 0;
+  TimePoint heartbeat_at{};
+};
+
+struct RewardView {
+  std::string user;
+  Money amount;
+  std::string status;  // claimable | claimed | returned
+};
+
+class EngineImpl;
+
+class Engine {
+ public:
+  Engine(EnginePorts ports, EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Opens the store, migrates, recovers durable timers, sagas, outbox and the
+  // bus's pending entries, and starts the background loops.
+  void start();
+
+  CommandResult create(const CampaignSpec& spec);
+  CommandResult update(const std::string& id, const CampaignUpdate& change, const std::string& by);
+  CommandResult publish(const std::string& id, const std::string& by);
+  CommandResult claim(const std::string& id, const std::string& user);
+
+  // State updates after `seq` for a reconnecting client, in order.
+  std::vector<StateUpdate> updates_since(const std::string& id, std::int64_t seq);
+  Health health();
+
+ private:
+  std::unique_ptr<EngineImpl> impl_;
+};
+
+}  // namespace clsim::engine

@@ -1,0 +1,47 @@
+// Bus port: Redis Streams with consumer groups, at-least-once. Deliveries are
+// pushed (as a blocking XREADGROUP loop would see them); an entry stays pending
+// until acked, and a restarted engine claims its group's stale entries. A
+// message may arrive twice or late: consumers dedupe through the inbox.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/core/time.hpp"
+
+namespace clsim::engine {
+
+struct BusMessage {
+  std::string event_id;  // the producer's id; the inbox dedupes on it
+  std::string type;      // {service}:{action}:v1:{state}
+  std::string payload;   // JSON text
+};
+
+struct BusDelivery {
+  std::string stream;
+  std::string entry_id;  // "<ms>-<seq>", the stream entry id
+  BusMessage message;
+  std::int64_t deliveries = 1;  // delivery count from the pending entries list
+};
+
+struct PublishResult {
+  bool ok = true;  // false: connection dropped or partitioned; retry later
+  std::string entry_id;
+};
+
+class Bus {
+ public:
+  virtual ~Bus() = default;
+  virtual void publish(std::string stream, BusMessage msg, std::function<void(PublishResult)> done) = 0;
+  // Starts delivering the group's new entries to this consumer (XREADGROUP >).
+  virtual void subscribe(std::string stream, std::string group, std::string consumer,
+                         std::function<void(BusDelivery)> on_delivery) = 0;
+  virtual void ack(std::string stream, std::string group, std::string entry_id) = 0;
+  // XAUTOCLAIM: takes over entries pending longer than min_idle (from crashed
+  // consumers, or this consumer's previous life) and returns them.
+  virtual void claim_stale(std::string stream, std::string group, std::string consumer, Duration min_idle,
+                           std::function<void(std::vector<BusDelivery>)> done) = 0;
+};
+
+}  // namespace clsim::engine
