@@ -1,2 +1,32 @@
+// clsim: the campaign lifecycle simulator's command line.
 #include <cstdio>
-int main() { std::puts("clsim " CLSIM_VERSION); return 0; }
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "sim/cli/args.hpp"
+#include "sim/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace clsim::cli;
+  if (argc < 2) {
+    print_help();
+    return 2;
+  }
+  const std::string cmd = argv[1];
+  try {
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") return print_help(), 0;
+    if (cmd == "--version") return std::printf("clsim %s (%s)\n", CLSIM_VERSION, CLSIM_BUILD_TYPE), 0;
+    if (cmd == "run") return run_command(argc, argv);
+    if (cmd == "check-determinism") return check_determinism_command(argc, argv);
+    if (cmd == "list") return list_command(argc, argv);
+    std::fprintf(stderr, "clsim: unknown command '%s' (see clsim --help)\n", cmd.c_str());
+    return 2;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "clsim %s: %s (see clsim --help)\n", cmd.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "clsim: internal error: %s\n", e.what());
+    return 3;
+  }
+}

@@ -1,0 +1,46 @@
+// A small argument cursor for the clsim subcommands: flags with values, repeated
+// flags and positional arguments, with usage errors that say what was wrong.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace clsim::cli {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Args {
+ public:
+  Args(int argc, char** argv, int first) {
+    for (int i = first; i < argc; ++i) items_.emplace_back(argv[i]);
+  }
+  bool done() const { return pos_ >= items_.size(); }
+  const std::string& peek() const { return items_[pos_]; }
+  std::string next() { return items_[pos_++]; }
+  // The value after a flag; a usage error when missing.
+  std::string value(const std::string& flag) {
+    if (done()) throw UsageError(flag + " needs a value");
+    return next();
+  }
+  std::uint64_t u64(const std::string& flag) { return parse_u64(flag, value(flag)); }
+
+  static std::uint64_t parse_u64(const std::string& what, const std::string& text) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError(what + ": expected a non-negative integer, got '" + text + "'");
+    try {
+      return std::stoull(text);
+    } catch (const std::exception&) {
+      throw UsageError(what + ": number out of range: '" + text + "'");
+    }
+  }
+
+ private:
+  std::vector<std::string> items_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace clsim::cli

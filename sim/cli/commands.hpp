@@ -1,0 +1,12 @@
+// The clsim subcommands. Each returns the process exit code (CONTRACTS.md):
+// 0 everything held, 1 a check or invariant failed, 2 bad input, 3 harness error.
+#pragma once
+
+namespace clsim::cli {
+
+int run_command(int argc, char** argv);                // clsim run ...
+int check_determinism_command(int argc, char** argv);  // clsim check-determinism ...
+int list_command(int argc, char** argv);               // clsim list ...
+void print_help();
+
+}  // namespace clsim::cli

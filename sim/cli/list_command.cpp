@@ -1,0 +1,30 @@
+// clsim list crash-points | faults | invariants
+#include <cstdio>
+#include <string>
+
+#include "sim/cli/args.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/world/catalogue.hpp"
+#include "sim/world/fault_keys.hpp"
+
+namespace clsim::cli {
+
+int list_command(int argc, char** argv) {
+  Args a(argc, argv, 2);
+  if (a.done()) throw UsageError("list what? crash-points, faults or invariants");
+  const std::string what = a.next();
+  if (!a.done()) throw UsageError("list takes one argument");
+  if (what == "crash-points") {
+    for (const auto& c : sim::crash_point_catalogue()) std::printf("%-24s %s\n", c.name, c.help);
+  } else if (what == "faults") {
+    for (const auto& f : sim::fault_key_specs())
+      std::printf("%-10s %-26s %-9s %s\n", f.service, f.key, f.type, f.help);
+  } else if (what == "invariants") {
+    for (const auto& i : sim::invariant_catalogue()) std::printf("%-30s %s\n", i.name, i.help);
+  } else {
+    throw UsageError("unknown list '" + what + "' (crash-points, faults or invariants)");
+  }
+  return 0;
+}
+
+}  // namespace clsim::cli

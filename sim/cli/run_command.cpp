@@ -1,0 +1,152 @@
+// clsim run: runs scenario scripts, prints a short summary per run, and writes
+// the report, HTML and trace files whole (temporary file, then rename).
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <unistd.h>
+
+#include "reports/atomic_file.hpp"
+#include "reports/html_report.hpp"
+#include "sim/cli/args.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/cli/summary.hpp"
+#include "sim/lua/script_runner.hpp"
+#include "sim/world/report.hpp"
+
+namespace clsim::cli {
+
+namespace {
+
+struct RunFlags {
+  std::vector<std::string> scripts;
+  std::optional<std::uint64_t> seed;
+  std::string report_path, html_path, trace_path, lib_dir;
+  std::map<std::string, std::string> sets;
+  std::optional<std::uint64_t> max_events;
+  bool quiet = false;
+};
+
+RunFlags parse(int argc, char** argv) {
+  RunFlags f;
+  Args a(argc, argv, 2);
+  while (!a.done()) {
+    const std::string arg = a.next();
+    if (arg == "--seed") f.seed = a.u64(arg);
+    else if (arg == "--report") f.report_path = a.value(arg);
+    else if (arg == "--html") f.html_path = a.value(arg);
+    else if (arg == "--trace") f.trace_path = a.value(arg);
+    else if (arg == "--lib") f.lib_dir = a.value(arg);
+    else if (arg == "--max-events") f.max_events = a.u64(arg);
+    else if (arg == "--quiet") f.quiet = true;
+    else if (arg == "--set") {
+      const std::string kv = a.value(arg);
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw UsageError("--set expects KEY=VALUE, got '" + kv + "'");
+      f.sets[kv.substr(0, eq)] = kv.substr(eq + 1);
+    } else if (arg.rfind("--", 0) == 0) {
+      throw UsageError("unknown option " + arg);
+    } else {
+      f.scripts.push_back(arg);
+    }
+  }
+  if (f.scripts.empty()) throw UsageError("needs at least one SCRIPT.lua");
+  if (!f.trace_path.empty() && f.scripts.size() > 1) throw UsageError("--trace takes a single script");
+  return f;
+}
+
+std::string repro_for(const std::string& script, std::uint64_t seed) {
+  return "build/clsim run " + script + " --seed " + std::to_string(seed);
+}
+
+// Streams trace lines into a temporary file; commit() renames it into place.
+class TraceFile {
+ public:
+  explicit TraceFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+    out_.open(tmp_, std::ios::binary | std::ios::trunc);
+  }
+  ~TraceFile() {
+    if (!committed_) std::remove(tmp_.c_str());
+  }
+  bool ok() const { return bool(out_); }
+  void write(const std::string& line) { out_ << line << '\n'; }
+  bool commit() {
+    out_.close();
+    committed_ = out_.good() && std::rename(tmp_.c_str(), path_.c_str()) == 0;
+    return committed_;
+  }
+
+ private:
+  std::string path_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  const RunFlags flags = parse(argc, argv);
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  int worst = 0;
+  std::unique_ptr<TraceFile> trace_file;
+  if (!flags.trace_path.empty()) {
+    trace_file = std::make_unique<TraceFile>(flags.trace_path);
+    if (!trace_file->ok()) {
+      std::fprintf(stderr, "clsim run: %s: cannot write the trace file\n", flags.trace_path.c_str());
+      return 2;
+    }
+  }
+  for (const auto& script : flags.scripts) {
+    sim::lua::ScriptOptions opts;
+    opts.script_path = script;
+    opts.seed = flags.seed;
+    opts.args = flags.sets;
+    opts.lib_dir = flags.lib_dir;
+    opts.max_events = flags.max_events;
+    // Wall time is for people reading the report; it never reaches the trace.
+    const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
+    auto result = sim::lua::run_script(opts, [&](sim::World& w) {
+      if (trace_file) w.trace().set_sink([&](const std::string& line) { trace_file->write(line); });
+    });
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
+    worst = std::max(worst, result.exit_code);
+    if (!result.world) {
+      std::fprintf(stderr, "%s\n", result.error.c_str());
+      runs.push_back({{"clsim_report", 1}, {"scenario", script}, {"result", sim::result_name(result.exit_code)},
+                      {"error", result.error}});
+      continue;
+    }
+    sim::RunInfo info{script, result.scenario_name, result.seed, result.exit_code, wall_s, result.script_sha256,
+                      repro_for(script, result.seed)};
+    auto report = sim::build_report(info, *result.world);
+    if (result.exit_code == 2) report["error"] = result.error;
+    if (!flags.quiet) print_summary(stdout, report);
+    else if (result.exit_code != 0) std::fprintf(stderr, "FAIL %s (repro: %s)\n", script.c_str(), info.repro.c_str());
+    runs.push_back(std::move(report));
+  }
+  if (trace_file && !trace_file->commit()) {
+    std::fprintf(stderr, "clsim run: %s: cannot write the trace file\n", flags.trace_path.c_str());
+    return std::max(worst, 2);
+  }
+  nlohmann::ordered_json out;
+  if (runs.size() == 1) {
+    out = runs[0];
+  } else {
+    out = {{"clsim_suite", 1}, {"result", sim::result_name(worst)}, {"runs", runs}};
+    if (!flags.quiet) print_suite_summary(stdout, out);
+  }
+  std::string error;
+  if (!flags.report_path.empty() &&
+      !reports::write_file_atomically(flags.report_path, out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", &error)) {
+    std::fprintf(stderr, "clsim run: %s\n", error.c_str());
+    return std::max(worst, 2);
+  }
+  if (!flags.html_path.empty() &&
+      !reports::write_file_atomically(flags.html_path, reports::render_html(out), &error)) {
+    std::fprintf(stderr, "clsim run: %s\n", error.c_str());
+    return std::max(worst, 2);
+  }
+  return worst;
+}
+
+}  // namespace clsim::cli

@@ -1,0 +1,109 @@
+#include "sim/lua/script_runner.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <lua.hpp>
+
+#include "sim/lua/sandbox.hpp"
+#include "sim/world/sha256.hpp"
+
+namespace clsim::sim::lua {
+
+namespace {
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  out = buf.str();
+  return true;
+}
+
+void set_args(lua_State* L, const std::map<std::string, std::string>& args) {
+  lua_newtable(L);
+  for (const auto& [k, v] : args) {
+    lua_pushlstring(L, v.data(), v.size());
+    lua_setfield(L, -2, k.c_str());
+  }
+  lua_setglobal(L, "args");
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+ScriptResult run_script(const ScriptOptions& options, const std::function<void(World&)>& on_world) {
+  ScriptResult result;
+  std::string text;
+  if (!read_file(options.script_path, text)) {
+    result.exit_code = 2;
+    result.error = options.script_path + ": cannot read the script file: " + std::strerror(errno);
+    return result;
+  }
+  result.script_sha256 = sha256_hex(text);
+  const std::string lib_dir = options.lib_dir.empty()
+                                  ? (std::filesystem::path(options.script_path).parent_path() / "lib").string()
+                                  : options.lib_dir;
+  ScenarioContext ctx(options, text);
+  Sandbox sandbox(lib_dir, SandboxLimits{});
+  lua_State* L = sandbox.state();
+  set_context(L, &ctx);
+  register_core_api(L);
+  register_world_api(L);
+  set_args(L, options.args);
+  ctx.set_on_create(on_world);
+  sandbox.set_random_source([&]() -> std::uint64_t {
+    World& w = ctx.world();
+    return w.stream("lua").next_u64();
+  });
+
+  std::string error;
+  bool ok = sandbox.run_chunk(text, options.script_path, error);
+  result.scenario_name = ctx.name();
+  result.seed = ctx.effective_seed();
+  if (ok && !ctx.callback_error().empty()) {
+    ok = false;
+    error = ctx.callback_error();
+  }
+  if (!ok) {
+    if (!ctx.callback_error().empty()) {
+      result.exit_code = 2;
+      result.error = first_line(ctx.callback_error());
+      return result;
+    }
+    // A harness stop raised through the script is a failed run, not bad input.
+    if (ctx.world_exists() && !ctx.world().fatal().empty()) {
+      result.exit_code = 1;
+      result.world = ctx.take_world();
+      return result;
+    }
+    result.exit_code = 2;
+    result.error = first_line(error);
+    if (sandbox.memory_limit_hit())
+      result.error = options.script_path + ": memory limit exceeded (" +
+                     std::to_string(SandboxLimits{}.memory_max_bytes >> 20) + " MiB): " + result.error;
+    return result;
+  }
+  World& world = ctx.world();
+  // When the script ends, the world runs until quiet and the final checks run.
+  const bool quiet = world.run_until_quiet();
+  if (!ctx.callback_error().empty()) {
+    result.exit_code = 2;
+    result.error = first_line(ctx.callback_error());
+    return result;
+  }
+  if (!quiet && world.fatal().empty())
+    world.add_violation("liveness", "foreground work still pending at max_time (" +
+                                        std::to_string(world.scheduler().foreground_pending()) + " events)");
+  const bool failed = !world.check_failures().empty() || !world.violations().empty() || !world.fatal().empty();
+  result.exit_code = failed ? 1 : 0;
+  result.world = ctx.take_world();
+  return result;
+}
+
+}  // namespace clsim::sim::lua

@@ -1,0 +1,26 @@
+// Runs one scenario script to its end: the script, then the world until quiet,
+// then the final checks. The result says pass (0), fail (1), bad input (2) or
+// harness error (3), and keeps the world for the report.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sim/lua/scenario_context.hpp"
+#include "sim/world/world.hpp"
+
+namespace clsim::sim::lua {
+
+struct ScriptResult {
+  int exit_code = 3;
+  std::string error;  // "FILE:LINE: what is wrong" for exit 2; the reason for 3
+  std::string scenario_name;
+  std::uint64_t seed = 1;
+  std::string script_sha256;
+  std::unique_ptr<World> world;  // null when the script never ran
+};
+
+// `on_world` runs once the world exists (e.g. to attach a trace sink).
+ScriptResult run_script(const ScriptOptions& options, const std::function<void(World&)>& on_world = {});
+
+}  // namespace clsim::sim::lua

@@ -1,0 +1,63 @@
+#include "sim/world/report.hpp"
+
+#include <cmath>
+
+namespace clsim::sim {
+
+const char* result_name(int exit_code) {
+  switch (exit_code) {
+    case 0: return "pass";
+    case 1: return "fail";
+    case 2: return "error";
+    default: return "internal_error";
+  }
+}
+
+nlohmann::ordered_json build_report(const RunInfo& info, World& world) {
+  using json = nlohmann::ordered_json;
+  json r;
+  r["clsim_report"] = 1;
+  r["scenario"] = info.scenario;
+  if (!info.scenario_name.empty()) r["name"] = info.scenario_name;
+  r["seed"] = info.seed;
+  r["result"] = result_name(info.exit_code);
+  r["trace_hash"] = world.trace().hash_hex();
+  r["start_time_us"] = engine::to_us(world.config().start);
+  r["virtual_time_us"] = engine::to_us(world.now() - world.config().start);
+  r["wall_time_s"] = std::round(info.wall_time_s * 1000.0) / 1000.0;
+  r["events_processed"] = world.scheduler().events_processed();
+  r["trace_lines"] = world.trace().lines();
+  r["faults"] = json::object();
+  json invariants = json::array();
+  std::map<std::string, std::int64_t> violations_by_name;
+  for (const auto& v : world.violations()) ++violations_by_name[v.invariant];
+  for (const auto& [name, count] : violations_by_name)
+    invariants.push_back({{"name", name}, {"checks", world.scheduler().events_processed()}, {"violations", count}});
+  r["invariants"] = invariants;
+  r["coverage"] = {{"transitions", json::object()}, {"crash_points", json::object()}, {"sometimes", json::object()}};
+  r["campaigns"] = {{"total", 0}, {"by_state", json::object()}};
+  r["latency_us"] = json::object();
+  r["checks_run"] = world.checks_run();
+  if (!world.check_failures().empty()) {
+    json checks = json::array();
+    for (const auto& c : world.check_failures())
+      checks.push_back({{"file", c.file}, {"line", c.line}, {"message", c.message}});
+    r["checks"] = checks;
+  }
+  if (!world.violations().empty()) {
+    const auto& v = world.violations().front();
+    r["first_violation"] = {{"invariant", v.invariant},
+                            {"virtual_time_us", v.virtual_time_us},
+                            {"message", v.message},
+                            {"trace_tail", v.trace_tail}};
+  }
+  if (!world.fatal().empty()) r["fatal"] = world.fatal();
+  r["repro"] = info.repro;
+  r["clsim_version"] = CLSIM_VERSION;
+  r["build_type"] = CLSIM_BUILD_TYPE;
+  r["script_sha256"] = info.script_sha256;
+  r["world"] = world.config().world;
+  return r;
+}
+
+}  // namespace clsim::sim

@@ -1,0 +1,85 @@
+// One simulated world: the virtual-time scheduler, the trace, the seeded streams,
+// the engines and mocks (as later parts wire them in), and what the run found
+// (failed checks, invariant violations). Everything a run does goes through here,
+// so two worlds in one process never share state.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/runtime/prng.hpp"
+#include "sim/runtime/scheduler.hpp"
+#include "sim/runtime/trace.hpp"
+
+namespace clsim::sim {
+
+struct WorldConfig {
+  std::uint64_t seed = 1;
+  TimePoint start = engine::from_us(engine::kDefaultStartUs);
+  Duration max_time = Duration(30LL * 86400 * 1000000);  // 30 days
+  std::uint64_t max_events = 50'000'000;
+  nlohmann::ordered_json world = nlohmann::ordered_json::object();  // effective world{} table
+};
+
+struct CheckFailure {
+  std::string file;
+  int line = 0;
+  std::string message;
+};
+
+struct Violation {
+  std::string invariant;
+  std::int64_t virtual_time_us = 0;
+  std::string message;
+  std::vector<std::string> trace_tail;
+};
+
+class World {
+ public:
+  // `identity` (script contents) seeds the trace hash with the seed.
+  World(WorldConfig config, std::string_view identity);
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  const WorldConfig& config() const { return config_; }
+  Scheduler& scheduler() { return scheduler_; }
+  Trace& trace() { return trace_; }
+  TimePoint now() const { return scheduler_.now(); }
+  TimePoint deadline() const { return config_.start + config_.max_time; }
+  // The named stream of this world's seed; created on first use.
+  Prng& stream(const std::string& name);
+
+  void run_for(Duration d);
+  // Until no foreground work is pending, bounded by max_time. True when quiet.
+  bool run_until_quiet();
+
+  void add_check_failure(CheckFailure f) { check_failures_.push_back(std::move(f)); }
+  const std::vector<CheckFailure>& check_failures() const { return check_failures_; }
+  std::int64_t checks_run() const { return checks_run_; }
+  void count_check() { ++checks_run_; }
+
+  void add_violation(const std::string& invariant, const std::string& message);
+  const std::vector<Violation>& violations() const { return violations_; }
+  // A harness-level stop (livelock, event cap): the run fails with this reason.
+  void set_fatal(std::string reason) { if (fatal_.empty()) fatal_ = std::move(reason); }
+  const std::string& fatal() const { return fatal_; }
+
+ private:
+  void guard_event_budget();
+
+  WorldConfig config_;
+  Trace trace_;
+  Scheduler scheduler_;
+  std::map<std::string, Prng> streams_;
+  std::vector<CheckFailure> check_failures_;
+  std::int64_t checks_run_ = 0;
+  std::vector<Violation> violations_;
+  std::string fatal_;
+};
+
+}  // namespace clsim::sim

@@ -1,0 +1,121 @@
+// Runs the clsim binary as a user would: separate processes, real files.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Output {
+  int exit_code;
+  std::string text;
+};
+
+Output sh(const std::string& cmd) {
+  Output o{-1, {}};
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return o;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) o.text += buf;
+  const int status = ::pclose(p);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+std::string tmp_path(const std::string& name) {
+  return ::testing::TempDir() + "clsim_cli_" + std::to_string(::getpid()) + "_" + name;
+}
+
+nlohmann::json report_of(const std::string& script, const std::string& extra) {
+  const std::string path = tmp_path("report.json");
+  const auto out = sh(std::string(CLSIM_BINARY) + " run " + script + " --quiet --report " + path + " " + extra);
+  std::ifstream in(path);
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  std::remove(path.c_str());
+  return j;
+}
+
+const std::string kSmoke = std::string(CLSIM_SOURCE_DIR) + "/scenarios/smoke_virtual_clock.lua";
+
+TEST(Determinism, SameSeedInTwoProcessesGivesTheSameTraceHash) {
+  const auto a = report_of(kSmoke, "--seed 11");
+  const auto b = report_of(kSmoke, "--seed 11");
+  ASSERT_TRUE(a.is_object());
+  EXPECT_EQ(a["trace_hash"], b["trace_hash"]);
+  EXPECT_EQ(a["result"], "pass");
+}
+
+TEST(Determinism, DifferentSeedsGiveDifferentTraces) {
+  EXPECT_NE(report_of(kSmoke, "--seed 11")["trace_hash"], report_of(kSmoke, "--seed 12")["trace_hash"]);
+}
+
+TEST(Determinism, CheckDeterminismPassesForTheSmokeScenario) {
+  const auto out = sh(std::string(CLSIM_BINARY) + " check-determinism " + kSmoke + " --runs 2");
+  EXPECT_EQ(out.exit_code, 0) << out.text;
+  EXPECT_NE(out.text.find("deterministic"), std::string::npos);
+}
+
+TEST(Cli, ReportCarriesTheContractFields) {
+  const auto r = report_of(kSmoke, "");
+  for (const char* key : {"clsim_report", "scenario", "seed", "result", "trace_hash", "start_time_us",
+                          "virtual_time_us", "wall_time_s", "events_processed", "faults", "invariants",
+                          "coverage", "campaigns", "latency_us", "repro", "clsim_version", "build_type",
+                          "script_sha256", "world"})
+    EXPECT_TRUE(r.contains(key)) << key;
+  EXPECT_EQ(r["seed"], 7);  // the script's own seed when --seed is absent
+  EXPECT_EQ(r["start_time_us"], 1735689600000000LL);
+}
+
+TEST(Cli, FailedChecksAreAllListedWithFileAndLineAndExitOne) {
+  const std::string script = tmp_path("checks.lua");
+  std::ofstream(script) << "check(1 == 2, 'first')\ncheck(true, 'fine')\ncheck(false, 'second')\n";
+  const std::string report = tmp_path("checks.json");
+  const auto out = sh(std::string(CLSIM_BINARY) + " run " + script + " --quiet --report " + report);
+  EXPECT_EQ(out.exit_code, 1);
+  std::ifstream in(report);
+  const auto r = nlohmann::json::parse(in);
+  ASSERT_EQ(r["checks"].size(), 2u);
+  EXPECT_EQ(r["checks"][0]["line"], 1);
+  EXPECT_EQ(r["checks"][1]["line"], 3);
+  EXPECT_NE(r["repro"].get<std::string>().find("--seed"), std::string::npos);
+}
+
+TEST(Cli, ScriptErrorIsExitTwoWithFileAndLineAndWritesNoReport) {
+  const std::string script = tmp_path("bad.lua");
+  std::ofstream(script) << "scenario { name = 'x' }\nworld { engins = 2 }\n";
+  const std::string report = tmp_path("bad.json");
+  const auto out = sh(std::string(CLSIM_BINARY) + " run " + script + " --quiet --report " + report);
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.text.find("bad.lua:2: world: unknown key 'engins'"), std::string::npos) << out.text;
+}
+
+TEST(Cli, MissingScriptAndBadUsageAreExitTwo) {
+  EXPECT_EQ(sh(std::string(CLSIM_BINARY) + " run /nonexistent/x.lua").exit_code, 2);
+  EXPECT_EQ(sh(std::string(CLSIM_BINARY) + " run").exit_code, 2);
+  EXPECT_EQ(sh(std::string(CLSIM_BINARY) + " frobnicate").exit_code, 2);
+  EXPECT_EQ(sh(std::string(CLSIM_BINARY) + " --help").exit_code, 0);
+}
+
+TEST(Cli, TraceFileHasOneJsonObjectPerProcessedEvent) {
+  const std::string trace = tmp_path("trace.jsonl");
+  const std::string report = tmp_path("trace_report.json");
+  sh(std::string(CLSIM_BINARY) + " run " + kSmoke + " --quiet --trace " + trace + " --report " + report);
+  std::ifstream in(trace);
+  std::string line;
+  std::uint64_t n = 0;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    for (const char* k : {"seq", "t_us", "engine", "ev"}) ASSERT_TRUE(j.contains(k)) << line;
+    ++n;
+  }
+  std::ifstream rin(report);
+  EXPECT_EQ(n, nlohmann::json::parse(rin)["trace_lines"].get<std::uint64_t>());
+  EXPECT_GT(n, 0u);
+}
+
+}  // namespace
