@@ -21,7 +21,7 @@ build: configure
 
 demo: build
 	@mkdir -p reports
-	$(BUILD)/clsim run $$(ls scenarios/*.lua | grep -v '\.d\.lua$$') \
+	$(BUILD)/clsim run --suite $$(ls scenarios/*.lua | grep -v '\.d\.lua$$') \
 	  --report reports/latest.json --html reports/latest.html
 
 test: build

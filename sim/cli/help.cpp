@@ -10,9 +10,9 @@ void print_help() {
 usage:
   clsim run SCRIPT.lua... [--seed N] [--report FILE.json] [--html FILE.html]
                           [--trace FILE.jsonl] [--quiet] [--set KEY=VALUE]...
-                          [--max-events N] [--lib DIR]
+                          [--max-events N] [--lib DIR] [--suite]
       Runs each scenario script. Several scripts make a suite report
-      {"clsim_suite": 1, "result", "runs": [...]}. The seed is --seed, else the
+      {"clsim_suite": 1, "result", "runs": [...]} (--suite: also for one). The seed is --seed, else the
       script's scenario{seed}, else 1. --set fills the script's global `args`.
       --trace writes every processed event as one JSON object a line.
   clsim check-determinism SCRIPT.lua [--seed N] [--runs K]

@@ -25,6 +25,7 @@ struct RunFlags {
   std::map<std::string, std::string> sets;
   std::optional<std::uint64_t> max_events;
   bool quiet = false;
+  bool suite = false;  // a suite report even for one script
 };
 
 RunFlags parse(int argc, char** argv) {
@@ -39,6 +40,7 @@ RunFlags parse(int argc, char** argv) {
     else if (arg == "--lib") f.lib_dir = a.value(arg);
     else if (arg == "--max-events") f.max_events = a.u64(arg);
     else if (arg == "--quiet") f.quiet = true;
+    else if (arg == "--suite") f.suite = true;
     else if (arg == "--set") {
       const std::string kv = a.value(arg);
       const auto eq = kv.find('=');
@@ -129,7 +131,7 @@ int run_command(int argc, char** argv) {
     return std::max(worst, 2);
   }
   nlohmann::ordered_json out;
-  if (runs.size() == 1) {
+  if (runs.size() == 1 && !flags.suite) {
     out = runs[0];
   } else {
     out = {{"clsim_suite", 1}, {"result", sim::result_name(worst)}, {"runs", runs}};
