@@ -1,0 +1,27 @@
+// The production Clock: Asio steady timers on a real io_context, wall-clock now().
+// The simulator never constructs it; engine code cannot tell the two apart.
+#pragma once
+#include <map>
+#include <memory>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "engine/ports/clock.hpp"
+
+namespace clsim::engine {
+
+class AsioClock final : public Clock {
+ public:
+  explicit AsioClock(boost::asio::io_context& io) : io_(io) {}
+  TimePoint now() const override;
+  boost::asio::io_context::executor_type executor() override { return io_.get_executor(); }
+  TimerId start_wait(Duration delay, TimerKind kind, std::string label, WaitHandler fn) override;
+  void cancel(TimerId id) override;
+
+ private:
+  boost::asio::io_context& io_;
+  TimerId next_id_ = 1;
+  std::map<TimerId, std::unique_ptr<boost::asio::steady_timer>> timers_;
+};
+
+}  // namespace clsim::engine
