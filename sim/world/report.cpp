@@ -28,13 +28,8 @@ nlohmann::ordered_json build_report(const RunInfo& info, World& world) {
   r["events_processed"] = world.scheduler().events_processed();
   r["trace_lines"] = world.trace().lines();
   r["faults"] = json::object();
-  json invariants = json::array();
-  std::map<std::string, std::int64_t> violations_by_name;
-  for (const auto& v : world.violations()) ++violations_by_name[v.invariant];
-  for (const auto& [name, count] : violations_by_name)
-    invariants.push_back({{"name", name}, {"checks", world.scheduler().events_processed()}, {"violations", count}});
-  r["invariants"] = invariants;
-  r["coverage"] = {{"transitions", json::object()}, {"crash_points", json::object()}, {"sometimes", json::object()}};
+  r["invariants"] = world.invariant_stats().to_json();
+  r["coverage"] = world.coverage().to_json();
   r["campaigns"] = {{"total", 0}, {"by_state", json::object()}};
   r["latency_us"] = json::object();
   r["checks_run"] = world.checks_run();

@@ -57,6 +57,7 @@ void World::add_violation(const std::string& invariant, const std::string& messa
   Violation v{invariant, engine::to_us(now() - config_.start), message,
               {trace_.tail().begin(), trace_.tail().end()}};
   trace_.append(engine::to_us(now()), 0, "invariant_violated", {{"invariant", invariant}, {"message", message}});
+  invariant_stats_.violated(invariant);
   violations_.push_back(std::move(v));
 }
 

@@ -15,6 +15,8 @@
 #include "sim/runtime/prng.hpp"
 #include "sim/runtime/scheduler.hpp"
 #include "sim/runtime/trace.hpp"
+#include "sim/world/coverage.hpp"
+#include "sim/world/crash_plan.hpp"
 
 namespace clsim::sim {
 
@@ -64,6 +66,9 @@ class World {
   void count_check() { ++checks_run_; }
 
   void add_violation(const std::string& invariant, const std::string& message);
+  Coverage& coverage() { return coverage_; }
+  InvariantStats& invariant_stats() { return invariant_stats_; }
+  CrashPlan& crash_plan() { return crash_plan_; }
   const std::vector<Violation>& violations() const { return violations_; }
   // A harness-level stop (livelock, event cap): the run fails with this reason.
   void set_fatal(std::string reason) { if (fatal_.empty()) fatal_ = std::move(reason); }
@@ -80,6 +85,9 @@ class World {
   std::int64_t checks_run_ = 0;
   std::vector<Violation> violations_;
   std::string fatal_;
+  Coverage coverage_;
+  InvariantStats invariant_stats_;
+  CrashPlan crash_plan_;
 };
 
 }  // namespace clsim::sim
