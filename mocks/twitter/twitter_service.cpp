@@ -1,0 +1,170 @@
+// The gate every call passes (scripted failures, usage cap, rate limits, injected
+// faults), tweet creation with its refusals, and introspection. The read
+// endpoints are in twitter_reads.cpp.
+#include "mocks/twitter/twitter_service.hpp"
+
+#include "engine/core/distributions.hpp"
+#include "mocks/twitter/problems.hpp"
+
+namespace clsim::mocks {
+
+namespace {
+constexpr std::int64_t kDayUs = 86400LL * 1'000'000;
+}  // namespace
+
+TwitterService::TwitterService(TwitterConfig config, engine::Clock& clock, engine::Random& fault_rng,
+                               engine::Random& audience_rng, FaultCounter& counter)
+    : config_(std::move(config)), clock_(clock), fault_rng_(fault_rng), audience_rng_(audience_rng),
+      counter_(counter) {}
+
+TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std::string& user,
+                                          const std::vector<std::string>& texts) {
+  const auto now = clock_.now();
+  const auto& f = config_.faults;
+  Gate g;
+  if (auto scripted = script_.take(endpoint, texts, now)) {
+    count("scripted");
+    (scripted->apply_effect ? g.after_effect : g.refuse) = scripted->status;
+    if (g.refuse) return g;
+  }
+  if (f.usage_cap) {
+    // The cap is on a calendar period, independent of the 15-minute windows.
+    count("usage_capped");
+    g.refuse = problems::usage_capped(engine::from_us((engine::to_us(now) / kDayUs + 1) * kDayUs));
+    return g;
+  }
+  if (f.rate_limit) {
+    const auto d = limiter_.admit(config_.rate_limits, endpoint, user, now);
+    if (!d.allowed) {
+      count("rate_limited");
+      g.refuse = problems::too_many_requests(d.reset);
+      return g;
+    }
+  }
+  if (engine::bernoulli(fault_rng_, f.unauthorized_rate)) {
+    count("unauthorized");
+    g.refuse = problems::unauthorized();
+  } else if (engine::bernoulli(fault_rng_, f.forbidden_rate)) {
+    count("forbidden");
+    g.refuse = problems::client_forbidden();
+  } else if (engine::bernoulli(fault_rng_, f.timeout_rate)) {
+    count("timeout");
+    g.refuse = problems::timed_out();
+  } else if (engine::bernoulli(fault_rng_, f.error_rate)) {
+    count("error");
+    g.refuse = injected_server_error();
+  }
+  return g;
+}
+
+engine::ApiStatus TwitterService::injected_server_error() {
+  constexpr int kCodes[] = {500, 502, 503, 504};
+  return problems::server_error(kCodes[engine::choice(fault_rng_, 4)]);
+}
+
+engine::Duration TwitterService::latency_for(const engine::ApiStatus& status) {
+  const auto& f = config_.faults;
+  if (status.timed_out()) return f.timeout_delay;
+  return engine::Duration(engine::uniform_range(fault_rng_, engine::to_us(f.latency_min),
+                                                std::max(engine::to_us(f.latency_min), engine::to_us(f.latency_max))));
+}
+
+std::optional<engine::ApiStatus> TwitterService::validate_post(const engine::PostTweetRequest& req) const {
+  if (req.account.empty()) return problems::unauthorized();
+  const int length = tweet_weighted_length(req.text, config_.weight_urls);
+  if (length == 0) return problems::invalid_request("The `text` field is required and must not be empty.");
+  if (length > engine::kTweetTextMax) return problems::forbidden("Your Tweet text is too long.");
+  if (req.in_reply_to && !find_tweet(*req.in_reply_to))
+    return problems::invalid_request("The `in_reply_to_tweet_id` field does not refer to an existing Tweet.");
+  return std::nullopt;
+}
+
+bool TwitterService::is_duplicate(const engine::PostTweetRequest& req, engine::TimePoint now) const {
+  auto it = last_text_at_.find({req.account, req.text});
+  return it != last_text_at_.end() && now - it->second < config_.duplicate_window;
+}
+
+const TweetRecord& TwitterService::create(const engine::PostTweetRequest& req, engine::TimePoint now) {
+  TweetRecord r;
+  r.tweet.id = std::to_string(config_.id_base + next_seq_++);
+  r.tweet.text = req.text;
+  r.tweet.author = req.account;
+  r.tweet.in_reply_to = req.in_reply_to;
+  r.created_at = now;
+  index_by_id_[r.tweet.id] = tweets_.size();
+  last_text_at_[{req.account, req.text}] = now;
+  tweets_.push_back(std::move(r));
+  // Only a campaign's first tweet draws an audience; the thread reply does not.
+  if (!req.in_reply_to) book_.generate(tweets_.back().tweet.id, now, config_.audience, audience_rng_);
+  return tweets_.back();
+}
+
+TwitterReply<engine::PostTweetResult> TwitterService::post_tweet(const engine::PostTweetRequest& req) {
+  const auto now = clock_.now();
+  const auto& f = config_.faults;
+  engine::PostTweetResult out;
+  const Gate g = gate(kPostTweets, req.account, {req.text});
+  if (g.refuse) {
+    out.status = *g.refuse;
+    return reply(std::move(out));
+  }
+  if (auto invalid = validate_post(req)) {
+    out.status = *invalid;
+    return reply(std::move(out));
+  }
+  if (req.in_reply_to && engine::bernoulli(fault_rng_, f.reply_rejected_rate)) {
+    count("reply_rejected");
+    out.status = problems::forbidden(config_.reply_rejected_detail);
+    return reply(std::move(out));
+  }
+  if (is_duplicate(req, now)) {
+    count("duplicate_refused");
+    out.status = problems::duplicate_content();
+    return reply(std::move(out));
+  }
+  out.tweet = create(req, now).tweet;
+  out.status = problems::created();
+  // From here on the tweet exists whatever the caller hears: a retry meets the 403.
+  if (g.after_effect) {
+    out.status = *g.after_effect;
+  } else if (engine::bernoulli(fault_rng_, f.timeout_after_create_rate)) {
+    count("timeout_after_create");
+    out.status = problems::timed_out();
+  } else if (engine::bernoulli(fault_rng_, f.error_after_create_rate)) {
+    count("error_after_create");
+    out.status = injected_server_error();
+  }
+  if (!out.status.ok()) out.tweet = engine::Tweet{};
+  return reply(std::move(out));
+}
+
+bool TwitterService::add_engagement(const std::string& tweet_id, const std::string& user,
+                                    engine::EngagementKind kind, engine::TimePoint at) {
+  if (!find_tweet(tweet_id)) return false;
+  return book_.add(tweet_id, user, kind, at);
+}
+
+std::vector<TweetRecord> TwitterService::tweets_containing(std::string_view marker) const {
+  std::vector<TweetRecord> out;
+  for (const auto& t : tweets_)
+    if (t.tweet.text.find(marker) != std::string::npos) out.push_back(t);
+  return out;
+}
+
+const TweetRecord* TwitterService::find_tweet(const std::string& id) const {
+  auto it = index_by_id_.find(id);
+  return it == index_by_id_.end() ? nullptr : &tweets_[it->second];
+}
+
+std::int64_t TwitterService::rate_limit_remaining(const std::string& endpoint, const std::string& user) const {
+  return limiter_.remaining(config_.rate_limits, endpoint, user, clock_.now());
+}
+
+std::vector<std::string> TwitterService::texts_of(const std::vector<std::string>& tweet_ids) const {
+  std::vector<std::string> out;
+  for (const auto& id : tweet_ids)
+    if (const auto* t = find_tweet(id)) out.push_back(t->tweet.text);
+  return out;
+}
+
+}  // namespace clsim::mocks

@@ -1,0 +1,108 @@
+// The mock X API v2 as one world-level service: every engine's TwitterClient talks
+// to it, so tweets, duplicate-content memory, rate-limit windows and engagements are
+// shared as they are on the real service. A call takes effect when it is made and
+// returns its answer plus the latency after which the client delivers it; faults
+// come from the service's own random stream and are counted as `twitter_<kind>`.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/ports/clock.hpp"
+#include "engine/ports/random.hpp"
+#include "engine/ports/social.hpp"
+#include "mocks/fault_counter.hpp"
+#include "mocks/twitter/engagement_book.hpp"
+#include "mocks/twitter/rate_limiter.hpp"
+#include "mocks/twitter/twitter_config.hpp"
+#include "mocks/twitter/twitter_script.hpp"
+
+namespace clsim::mocks {
+
+// An answer and how long after the call the caller sees it.
+template <class T>
+struct TwitterReply {
+  T result;
+  engine::Duration latency{};
+};
+
+struct TweetRecord {
+  engine::Tweet tweet;
+  engine::TimePoint created_at{};
+};
+
+class TwitterService {
+ public:
+  // `clock` is the world's (read for now() only); `fault_rng` decides faults and
+  // latencies, `audience_rng` the audience model; both outlive the service.
+  TwitterService(TwitterConfig config, engine::Clock& clock, engine::Random& fault_rng,
+                 engine::Random& audience_rng, FaultCounter& counter);
+  TwitterService(const TwitterService&) = delete;
+  TwitterService& operator=(const TwitterService&) = delete;
+
+  const TwitterConfig& config() const { return config_; }
+  const TwitterFaults& faults() const { return config_.faults; }
+  void set_faults(const TwitterFaults& faults) { config_.faults = faults; }
+  void set_audience(const AudienceConfig& audience) { config_.audience = audience; }
+
+  // The four calls of engine::Social, applied now.
+  TwitterReply<engine::PostTweetResult> post_tweet(const engine::PostTweetRequest& req);
+  TwitterReply<engine::SearchResult> search_recent(const engine::SearchRequest& req);
+  TwitterReply<engine::MetricsResult> lookup_metrics(const std::vector<std::string>& tweet_ids);
+  TwitterReply<engine::EngagersPage> list_engagers(const engine::EngagersRequest& req);
+
+  // Replay: the next matching call fails with f.status.
+  void inject_next(TwitterScriptedFailure f) { script_.push(std::move(f)); }
+  std::size_t scripted_pending() const { return script_.pending(); }
+  // Replay: a logged engagement. False for an unknown tweet or a repeat.
+  bool add_engagement(const std::string& tweet_id, const std::string& user, engine::EngagementKind kind,
+                      engine::TimePoint at);
+
+  // Introspection for invariants and Lua queries.
+  const std::vector<TweetRecord>& tweets() const { return tweets_; }  // creation order
+  std::vector<TweetRecord> tweets_containing(std::string_view marker) const;
+  const TweetRecord* find_tweet(const std::string& id) const;
+  const EngagementBook& engagements() const { return book_; }
+  std::int64_t rate_limit_remaining(const std::string& endpoint, const std::string& user = {}) const;
+  const FaultCounter& fault_counter() const { return counter_; }
+
+ private:
+  // What the common gate decided for one call.
+  struct Gate {
+    std::optional<engine::ApiStatus> refuse;       // answer this without effect
+    std::optional<engine::ApiStatus> after_effect;  // take effect, then answer this
+  };
+  Gate gate(const std::string& endpoint, const std::string& user, const std::vector<std::string>& texts);
+  engine::ApiStatus injected_server_error();
+  engine::Duration latency_for(const engine::ApiStatus& status);
+  template <class T>
+  TwitterReply<T> reply(T result) {
+    const auto latency = latency_for(result.status);
+    return TwitterReply<T>{std::move(result), latency};
+  }
+  std::optional<engine::ApiStatus> validate_post(const engine::PostTweetRequest& req) const;
+  bool is_duplicate(const engine::PostTweetRequest& req, engine::TimePoint now) const;
+  const TweetRecord& create(const engine::PostTweetRequest& req, engine::TimePoint now);
+  std::vector<std::string> texts_of(const std::vector<std::string>& tweet_ids) const;
+  void count(const char* kind) { counter_.add(std::string("twitter_") + kind); }
+
+  TwitterConfig config_;
+  engine::Clock& clock_;
+  engine::Random& fault_rng_;
+  engine::Random& audience_rng_;
+  FaultCounter& counter_;
+  TwitterScript script_;
+  RateLimiter limiter_;
+  EngagementBook book_;
+  std::vector<TweetRecord> tweets_;
+  std::map<std::string, std::size_t> index_by_id_;
+  // (author, text) -> when it was last posted, for the duplicate-content refusal.
+  std::map<std::pair<std::string, std::string>, engine::TimePoint> last_text_at_;
+  std::int64_t next_seq_ = 1;
+};
+
+}  // namespace clsim::mocks

@@ -1,0 +1,79 @@
+// TwitterClient delivers the service's answer on the engine's clock after the
+// latency; an engine crash loses the answer but not the effect.
+#include "mocks/twitter/twitter_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/runtime/scheduler.hpp"
+
+namespace clsim::mocks {
+namespace {
+
+using engine::Duration;
+
+struct ClientWorld {
+  ClientWorld()
+      : scheduler(3, engine::from_us(engine::kDefaultStartUs), trace),
+        world_clock(scheduler, 0),
+        engine_clock(scheduler, 1),
+        fault_rng(sim::Prng::stream(3, "twitter")),
+        audience_rng(sim::Prng::stream(3, "audience")),
+        service(TwitterConfig{}, world_clock, fault_rng, audience_rng, counter),
+        client(service, engine_clock) {}
+
+  sim::Trace trace;
+  sim::Scheduler scheduler;
+  sim::SimClock world_clock;
+  sim::SimClock engine_clock;
+  sim::Prng fault_rng;
+  sim::Prng audience_rng;
+  FaultCounter counter;
+  TwitterService service;
+  TwitterClient client;
+};
+
+TEST(TwitterClient, AnswerArrivesAfterLatencyWithinTheConfiguredRange) {
+  ClientWorld w;
+  const auto start = w.scheduler.now();
+  std::optional<engine::PostTweetResult> got;
+  engine::TimePoint got_at{};
+  w.client.post_tweet({"alice", "hello", std::nullopt}, [&](engine::PostTweetResult r) {
+    got = r;
+    got_at = w.engine_clock.now();
+  });
+  EXPECT_EQ(w.service.tweets().size(), 1u);  // the effect is immediate
+  EXPECT_FALSE(got.has_value());            // the answer is not
+  EXPECT_FALSE(w.scheduler.quiet());        // the pending answer is foreground work
+  EXPECT_TRUE(w.scheduler.run_until_quiet(start + Duration(10'000'000)));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->status.http, 201);
+  EXPECT_GE(got_at - start, TwitterFaults{}.latency_min);
+  EXPECT_LE(got_at - start, TwitterFaults{}.latency_max);
+}
+
+TEST(TwitterClient, EngineCrashLosesTheAnswerButTheTweetStands) {
+  ClientWorld w;
+  bool answered = false;
+  w.client.post_tweet({"alice", "hello", std::nullopt}, [&](engine::PostTweetResult) { answered = true; });
+  w.scheduler.crash_owner(1);
+  w.scheduler.run_until_quiet(w.scheduler.now() + Duration(10'000'000));
+  EXPECT_FALSE(answered);
+  EXPECT_EQ(w.service.tweets().size(), 1u);
+}
+
+TEST(TwitterClient, AllFourCallsComplete) {
+  ClientWorld w;
+  int done = 0;
+  w.client.post_tweet({"alice", "hello", std::nullopt}, [&](engine::PostTweetResult r) {
+    done += r.status.ok();
+    w.client.lookup_metrics({r.tweet.id}, [&](engine::MetricsResult m) { done += m.metrics.size() == 1; });
+    w.client.list_engagers({r.tweet.id, engine::EngagementKind::like, std::nullopt, 100},
+                           [&](engine::EngagersPage p) { done += p.status.ok(); });
+    w.client.search_recent({"alice", "hello"}, [&](engine::SearchResult s) { done += s.status.ok(); });
+  });
+  w.scheduler.run_until_quiet(w.scheduler.now() + Duration(10'000'000));
+  EXPECT_EQ(done, 4);
+}
+
+}  // namespace
+}  // namespace clsim::mocks
