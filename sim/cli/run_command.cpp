@@ -10,6 +10,7 @@
 #include "reports/html_report.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/progress_line.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/lua/script_runner.hpp"
 #include "sim/world/report.hpp"
@@ -107,9 +108,12 @@ int run_command(int argc, char** argv) {
     opts.max_events = flags.max_events;
     // Wall time is for people reading the report; it never reaches the trace.
     const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
+    ProgressLine progress(script, wall_start);
     auto result = sim::lua::run_script(opts, [&](sim::World& w) {
       if (trace_file) w.trace().set_sink([&](const std::string& line) { trace_file->write(line); });
+      if (!flags.quiet && ::isatty(STDERR_FILENO)) w.set_progress([&](sim::World& world) { progress.update(world); });
     });
+    progress.clear();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
     worst = std::max(worst, result.exit_code);
     if (!result.world) {

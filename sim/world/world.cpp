@@ -20,6 +20,7 @@ Prng& World::stream(const std::string& name) {
 }
 
 void World::guard_event_budget() {
+  if (progress_ && scheduler_.events_processed() % kProgressEvery == 0) progress_(*this);
   if (scheduler_.events_processed() >= config_.max_events)
     set_fatal("event budget exhausted: more than " + std::to_string(config_.max_events) + " events");
 }

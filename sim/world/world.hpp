@@ -4,6 +4,7 @@
 // so two worlds in one process never share state.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,6 +68,9 @@ class World {
 
   void add_violation(const std::string& invariant, const std::string& message);
   Coverage& coverage() { return coverage_; }
+  // Called every kProgressEvery events (the command line prints a progress line).
+  void set_progress(std::function<void(World&)> fn) { progress_ = std::move(fn); }
+  static constexpr std::uint64_t kProgressEvery = 8192;
   InvariantStats& invariant_stats() { return invariant_stats_; }
   CrashPlan& crash_plan() { return crash_plan_; }
   const std::vector<Violation>& violations() const { return violations_; }
@@ -88,6 +92,7 @@ class World {
   Coverage coverage_;
   InvariantStats invariant_stats_;
   CrashPlan crash_plan_;
+  std::function<void(World&)> progress_;
 };
 
 }  // namespace clsim::sim

@@ -1,0 +1,26 @@
+#include "sim/cli/progress_line.hpp"
+
+#include <cstdio>
+
+namespace clsim::cli {
+
+void ProgressLine::update(sim::World& world) {
+  const auto now = WallClock::now();  // clsim-allow-nondeterminism: progress display only
+  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(250)) return;
+  last_draw_ = now;
+  drawn_ = true;
+  const double wall_s = std::chrono::duration<double>(now - start_).count();
+  const double reached_h = double(engine::to_us(world.now() - world.config().start)) / 3.6e9;
+  const double max_h = double(world.config().max_time.count()) / 3.6e9;
+  const double rate = wall_s > 0 ? double(world.scheduler().events_processed()) / wall_s : 0.0;
+  std::fprintf(stderr, "\r\033[K%s: virtual %.1f h of %.0f h, %.0f events/s, %zu violations, %.1f s",
+               script_.c_str(), reached_h, max_h, rate, world.violations().size(), wall_s);
+  std::fflush(stderr);
+}
+
+void ProgressLine::clear() {
+  if (drawn_) std::fprintf(stderr, "\r\033[K");
+  drawn_ = false;
+}
+
+}  // namespace clsim::cli

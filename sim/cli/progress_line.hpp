@@ -1,0 +1,26 @@
+// The progress line on a terminal's stderr during a long run: virtual time
+// reached of max, events per wall second, faults so far. Redrawn at most 4 times
+// a second; wall time here never reaches the trace.
+#pragma once
+#include <chrono>
+#include <string>
+
+#include "sim/world/world.hpp"
+
+namespace clsim::cli {
+
+class ProgressLine {
+ public:
+  using WallClock = std::chrono::steady_clock;  // clsim-allow-nondeterminism: progress display only
+  ProgressLine(std::string script, WallClock::time_point start) : script_(std::move(script)), start_(start) {}
+  void update(sim::World& world);
+  void clear();
+
+ private:
+  std::string script_;
+  WallClock::time_point start_;
+  WallClock::time_point last_draw_{};
+  bool drawn_ = false;
+};
+
+}  // namespace clsim::cli
