@@ -1,0 +1,121 @@
+// The command API (create, update, publish, claim): validate, then change state in
+// one transaction with its outbox row and state update. A refusal changes nothing
+// and says which field or rule it broke.
+#include "engine/domain/validation.hpp"
+#include "engine/engine_impl.hpp"
+
+namespace clsim::engine {
+
+namespace {
+CommandResult to_result(const TxOutcome& out, std::string id = {}) {
+  return out.ok ? CommandResult::success(std::move(id)) : CommandResult::refused(out.reason);
+}
+std::string unknown(const std::string& id) { return "unknown campaign " + id; }
+std::string wrong_state(const CampaignRow& row, const char* command, const char* allowed) {
+  return "campaign " + row.id + " is " + to_string(row.state) + "; " + command + " is allowed only in " + allowed;
+}
+}  // namespace
+
+CommandResult EngineImpl::create(const CampaignSpec& spec) {
+  if (auto why = validate_spec(spec); !why.empty()) return CommandResult::refused(why);
+  std::string id;
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    if (spec.id) {
+      id = *spec.id;
+      if (campaign_exists(s.db, id)) return "campaign " + id + " already exists";
+    } else {
+      // Skip numbers a caller already took with an explicit id.
+      do {
+        id = "c-" + std::to_string(next_counter(s.db, "campaign"));
+      } while (campaign_exists(s.db, id));
+    }
+    CampaignRow row;
+    row.id = id;
+    row.owner = spec.owner;
+    row.text = spec.text;
+    row.budget = spec.budget;
+    row.rates = spec.rates;
+    row.duration = spec.duration;
+    row.claim_window = spec.claim_window;
+    row.created_us = to_us(clock_.now());
+    insert_campaign(s.db, row);
+    persist(s, row, true);
+    s.fx.traces.emplace_back("campaign_created", nlohmann::json{{"campaign", id}, {"owner", spec.owner},
+                                                                {"budget", spec.budget.minor}});
+    return {};
+  });
+  return to_result(out, id);
+}
+
+CommandResult EngineImpl::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    auto row = load_campaign(s.db, id);
+    if (!row) return unknown(id);
+    if (by != row->owner) return "only the owner " + row->owner + " may update " + id;
+    if (row->state != CampaignState::CREATED) return wrong_state(*row, "update", "CREATED");
+    if (auto why = validate_update(change); !why.empty()) return why;
+    if (change.text) row->text = *change.text;
+    if (change.rates) row->rates = *change.rates;
+    if (change.duration) row->duration = *change.duration;
+    if (change.claim_window) row->claim_window = *change.claim_window;
+    row->update_count += 1;
+    emit(s, id, "campaign:update:v1:success", id + ":update:" + std::to_string(row->update_count),
+         {{"by", by}, {"update", row->update_count}});
+    persist(s, *row, true);
+    return {};
+  });
+  return to_result(out, id);
+}
+
+CommandResult EngineImpl::publish(const std::string& id, const std::string& by) {
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    auto row = load_campaign(s.db, id);
+    if (!row) return unknown(id);
+    if (by != row->owner) return "only the owner " + row->owner + " may publish " + id;
+    if (row->state == CampaignState::PUBLISHING) return "campaign " + id + " is already PUBLISHING";
+    if (row->state != CampaignState::CREATED) return wrong_state(*row, "publish", "CREATED");
+    move(s, *row, CampaignState::PUBLISHING, "publish requested by " + by);
+    row->step = step::kFirstTweet;
+    emit(s, id, "campaign:first_tweet:v1:requested", id + ":first_tweet:1", {{"user_id", by}});
+    arm(s, id, timer_kind::kResume, clock_.now() + kResumeAfter);
+    persist(s, *row, true);
+    return {};
+  });
+  return to_result(out, id);
+}
+
+CommandResult EngineImpl::claim(const std::string& id, const std::string& user) {
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    auto row = load_campaign(s.db, id);
+    if (!row) return unknown(id);
+    if (row->state != CampaignState::REWARD_CLAIM) return wrong_state(*row, "claim", "REWARD_CLAIM");
+    auto& q = s.db.prepare("SELECT status FROM rewards WHERE campaign_id = ? AND user_id = ?");
+    q.bind(1, id).bind(2, user);
+    const bool found = q.step();
+    const std::string status = found ? q.text_at(0) : std::string();
+    q.reset();
+    if (!found) return "user " + user + " has no reward in " + id;
+    if (status == "claiming" || status == "claimed") {
+      CLSIM_SOMETIMES(hooks_, "claim_refused");
+      return "user " + user + " already claimed";
+    }
+    if (status != "claimable" || (row->expiry_us && to_us(clock_.now()) >= *row->expiry_us))
+      return "the claim window of " + id + " has closed";
+    const TransactionId tx = allocate_tx_id(s.db);
+    s.db.prepare("UPDATE rewards SET status = 'claiming', tx_payer = ?, tx_start_us = ?, updated_us = ? "
+                 "WHERE campaign_id = ? AND user_id = ?")
+        .bind(1, tx.payer)
+        .bind(2, to_us(tx.valid_start))
+        .bind(3, to_us(clock_.now()))
+        .bind(4, id)
+        .bind(5, user)
+        .run();
+    arm(s, id, timer_kind::kClaimPrefix + user, clock_.now() + kResumeAfter);
+    s.fx.traces.emplace_back("claim_accepted", nlohmann::json{{"campaign", id}, {"user", user}});
+    return {};
+  });
+  if (out.ok) later(Duration(0), "claim:" + id + ":" + user, [this, id, user] { run_claim(id, user, false); });
+  return to_result(out, id);
+}
+
+}  // namespace clsim::engine

@@ -1,0 +1,147 @@
+// Close (at close time: final poll, rewards, then the refund step) and expiry
+// (at close + claim window: unclaimed rewards go back to the owner). Both start
+// from a leased durable timer and commit their state change in one transaction.
+#include "engine/domain/rewards.hpp"
+#include "engine/engine_impl.hpp"
+
+namespace clsim::engine {
+
+void EngineImpl::begin_close(const std::string& campaign, int attempt) {
+  if (attempt == 0 && closing_.count(campaign)) return;
+  std::optional<CampaignRow> row;
+  try {
+    row = load_campaign(*db_, campaign);
+  } catch (const StoreError&) {
+    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, attempt + 1), "close_retry",
+          [this, campaign, attempt] { begin_close(campaign, attempt + 1); });
+    return;
+  }
+  if (!row || row->state != CampaignState::RUNNING) {
+    closing_.erase(campaign);
+    run_tx([&](TxScope& s) {  // a stale close timer: the campaign has moved on
+      disarm(s, campaign, timer_kind::kClose);
+      return std::string();
+    });
+    return;
+  }
+  closing_.insert(campaign);
+  if (!row->first_tweet_id) {
+    finish_close(campaign);
+    return;
+  }
+  // The final poll: engagements up to the close instant count.
+  sync_engagements({PollTarget{campaign, *row->first_tweet_id, row->owner}}, [this, campaign, attempt](PollEnd e) {
+    if (!e.ok && attempt + 1 < options_.retry.max_attempts) {
+      Duration wait = e.rate_limited_until ? *e.rate_limited_until - clock_.now()
+                                           : backoff_full_jitter(random_, options_.retry.base, options_.retry.cap,
+                                                                 attempt + 1);
+      if (wait.count() < 0) wait = Duration(0);
+      later(wait, "close_final_poll_retry:" + campaign, [this, campaign, attempt] { begin_close(campaign, attempt + 1); });
+      return;
+    }
+    if (!e.ok) CLSIM_SOMETIMES(hooks_, "close_without_final_poll");
+    finish_close(campaign);
+  });
+}
+
+void EngineImpl::finish_close(const std::string& campaign) {
+  std::vector<Engagement> engagements;
+  std::optional<CampaignRow> row;
+  try {
+    row = load_campaign(*db_, campaign);
+    auto& q = db_->prepare("SELECT user_id, kind FROM engagements WHERE campaign_id = ? ORDER BY user_id, kind");
+    q.bind(1, campaign);
+    while (q.step()) {
+      if (auto k = engagement_kind_from(q.text_at(1))) engagements.push_back({q.text_at(0), *k});
+    }
+    q.reset();
+  } catch (const StoreError&) {
+    closing_.erase(campaign);
+    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 2), "close_retry",
+          [this, campaign] { begin_close(campaign, 1); });
+    return;
+  }
+  if (!row || row->state != CampaignState::RUNNING) {
+    closing_.erase(campaign);
+    return;
+  }
+  const RewardPlan plan = compute_rewards(row->budget, row->rates, engagements);
+  CLSIM_ASSERT(hooks_, plan.total + plan.refund == row->budget, "reward plan does not add up for " + campaign);
+  CLSIM_CRASH_POINT(hooks_, "during_close");
+  auto res = run_tx([&](TxScope& s) -> std::string {
+    auto r = load_campaign(s.db, campaign);
+    if (!r || r->state != CampaignState::RUNNING) return "stale";
+    const auto now_us = to_us(clock_.now());
+    move(s, *r, CampaignState::CLOSED, "close time reached");
+    for (const auto& share : plan.rewards)
+      s.db.prepare("INSERT INTO rewards (campaign_id, user_id, amount, status, updated_us) VALUES (?, ?, ?, "
+                   "'claimable', ?)")
+          .bind(1, campaign)
+          .bind(2, share.user)
+          .bind(3, share.amount.minor)
+          .bind(4, now_us)
+          .run();
+    r->refund_amount = plan.refund;
+    r->expiry_us = r->close_us.value_or(now_us) + to_us(r->claim_window);
+    r->step = step::kCloseRefund;
+    disarm(s, campaign, timer_kind::kClose);
+    arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+    emit(s, campaign, "campaign:close:v1:requested", campaign + ":close:1",
+         {{"rewards", plan.total.minor}, {"refund", plan.refund.minor}});
+    persist(s, *r, true);
+    return {};
+  });
+  closing_.erase(campaign);
+  if (res.store_error)
+    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 2), "close_retry",
+          [this, campaign] { begin_close(campaign, 1); });
+}
+
+void EngineImpl::begin_expiry(const std::string& campaign) {
+  bool return_next = false;
+  auto res = run_tx([&](TxScope& s) -> std::string {
+    auto row = load_campaign(s.db, campaign);
+    if (!row || row->state != CampaignState::REWARD_CLAIM) {
+      disarm(s, campaign, timer_kind::kExpiry);
+      return {};
+    }
+    auto& q = s.db.prepare(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'claiming' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'claimable' THEN amount ELSE 0 END), 0) FROM rewards WHERE campaign_id = ?");
+    q.bind(1, campaign);
+    q.step();
+    const std::int64_t claiming = q.int_at(0), unclaimed = q.int_at(1);
+    q.reset();
+    if (claiming > 0) {
+      // A claim in flight ends claimed or back to claimable; wait for it, never both.
+      CLSIM_SOMETIMES(hooks_, "expiry_waits_for_claim");
+      arm(s, campaign, timer_kind::kExpiry, clock_.now() + Duration(5'000'000));
+      return {};
+    }
+    s.db.prepare("UPDATE rewards SET status = 'returning', updated_us = ? WHERE campaign_id = ? AND status = "
+                 "'claimable'")
+        .bind(1, to_us(clock_.now()))
+        .bind(2, campaign)
+        .run();
+    row->return_amount = Money(unclaimed);
+    disarm(s, campaign, timer_kind::kExpiry);
+    if (unclaimed == 0) {
+      move(s, *row, CampaignState::EXPIRED, "claim window over");
+      persist(s, *row, true);
+      return {};
+    }
+    row->step = step::kReturn;
+    arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+    persist(s, *row, false);
+    return_next = true;
+    return {};
+  });
+  if (res.store_error) {
+    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 3), "expiry_retry",
+          [this, campaign] { begin_expiry(campaign); });
+    return;
+  }
+  if (return_next) run_step(campaign, step::kReturn, std::nullopt);
+}
+
+}  // namespace clsim::engine

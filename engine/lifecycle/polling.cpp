@@ -1,0 +1,168 @@
+// Engagement polling. One global poll timer batches every RUNNING campaign:
+// metrics for up to 100 first tweets a request, and engager lists only for the
+// kinds whose counts changed (the rate limits make anything else impossible at
+// scale). Each (campaign, user, kind) is recorded once; the owner earns nothing.
+#include "engine/engine_impl.hpp"
+
+namespace clsim::engine {
+
+namespace {
+constexpr int kPagesMax = 50;  // 5,000 engagers of one kind per poll; the rest next time
+}
+
+// One pass over a list of targets; owns itself through its pending callbacks.
+class PollRun : public std::enable_shared_from_this<PollRun> {
+ public:
+  using Target = EngineImpl::PollTarget;
+  using End = EngineImpl::PollEnd;
+  PollRun(EngineImpl& e, std::vector<Target> targets, std::function<void(End)> done)
+      : e_(e), alive_(e.alive_), targets_(std::move(targets)), done_(std::move(done)) {}
+
+  void next_batch() {
+    if (batch_start_ >= targets_.size()) return end(End{});
+    std::vector<std::string> ids;
+    for (std::size_t i = batch_start_; i < targets_.size() && ids.size() < std::size_t(kMetricsBatchMax); ++i)
+      ids.push_back(targets_[i].tweet_id);
+    e_.social_.lookup_metrics(ids, [self = shared_from_this()](MetricsResult r) {
+      if (!self->alive_.expired()) self->on_metrics(r);
+    });
+  }
+
+ private:
+  struct Work {
+    Target target;
+    EngagementKind kind;
+    std::int64_t count;
+  };
+
+  void on_metrics(const MetricsResult& r) {
+    if (r.status.rate_limited()) return end(End{false, r.status.rate_limit_reset});
+    if (!r.status.ok()) return end(End{false, std::nullopt});
+    const std::size_t batch_end = std::min(targets_.size(), batch_start_ + std::size_t(kMetricsBatchMax));
+    work_.clear();
+    work_i_ = 0;
+    try {
+      for (std::size_t i = batch_start_; i < batch_end; ++i) {
+        const auto& t = targets_[i];
+        const TweetMetrics* m = nullptr;
+        for (const auto& x : r.metrics)
+          if (x.tweet_id == t.tweet_id) m = &x;
+        if (!m) continue;
+        auto row = load_campaign(*e_.db_, t.campaign);
+        if (!row || row->state != CampaignState::RUNNING) continue;
+        const std::int64_t counts[4] = {m->like_count, m->retweet_count, m->quote_count, m->reply_count};
+        for (auto k : kEngagementKinds)
+          if (counts[int(k)] != row->seen[int(k)]) work_.push_back(Work{t, k, counts[int(k)]});
+      }
+    } catch (const StoreError&) {
+      return end(End{false, std::nullopt});
+    }
+    batch_start_ = batch_end;
+    next_work();
+  }
+
+  void next_work() {
+    if (work_i_ >= work_.size()) return next_batch();
+    users_.clear();
+    pages_ = 0;
+    fetch_page(std::nullopt);
+  }
+
+  void fetch_page(std::optional<std::string> token) {
+    const auto& w = work_[work_i_];
+    EngagersRequest req{w.target.tweet_id, w.kind, std::move(token), 100};
+    e_.social_.list_engagers(std::move(req), [self = shared_from_this()](EngagersPage p) {
+      if (!self->alive_.expired()) self->on_page(p);
+    });
+  }
+
+  void on_page(const EngagersPage& p) {
+    if (p.status.rate_limited()) return end(End{false, p.status.rate_limit_reset});
+    if (!p.status.ok()) return end(End{false, std::nullopt});
+    users_.insert(users_.end(), p.user_ids.begin(), p.user_ids.end());
+    if (p.next_token && ++pages_ < kPagesMax) return fetch_page(p.next_token);
+    const auto& w = work_[work_i_];
+    auto out = e_.run_tx([&](TxScope& s) -> std::string {
+      auto row = load_campaign(s.db, w.target.campaign);
+      if (!row || row->state != CampaignState::RUNNING) return "not running";
+      const auto now_us = to_us(e_.clock_.now());
+      std::int64_t added = 0;
+      for (const auto& u : users_) {
+        if (u == row->owner) continue;  // the owner's own engagement earns nothing
+        s.db.prepare("INSERT OR IGNORE INTO engagements (campaign_id, user_id, kind, at_us) VALUES (?, ?, ?, ?)")
+            .bind(1, row->id)
+            .bind(2, u)
+            .bind(3, to_string(w.kind))
+            .bind(4, now_us)
+            .run();
+        added += s.db.changes();
+      }
+      // Only a fully read list moves the mark; a cut-off one is read again next time.
+      if (!p.next_token) row->seen[int(w.kind)] = w.count;
+      e_.persist(s, *row, false);
+      if (added > 0)
+        s.fx.traces.emplace_back("engagements_recorded", nlohmann::json{{"campaign", row->id},
+                                                                        {"kind", to_string(w.kind)},
+                                                                        {"added", added}});
+      return {};
+    });
+    if (out.store_error) return end(End{false, std::nullopt});
+    ++work_i_;
+    next_work();
+  }
+
+  void end(End e) {
+    if (finished_) return;
+    finished_ = true;
+    done_(e);
+  }
+
+  EngineImpl& e_;
+  std::weak_ptr<void> alive_;
+  std::vector<Target> targets_;
+  std::function<void(End)> done_;
+  std::size_t batch_start_ = 0;
+  std::vector<Work> work_;
+  std::size_t work_i_ = 0;
+  std::vector<std::string> users_;
+  int pages_ = 0;
+  bool finished_ = false;
+};
+
+void EngineImpl::sync_engagements(std::vector<PollTarget> targets, std::function<void(PollEnd)> done) {
+  auto run = std::make_shared<PollRun>(*this, std::move(targets), guarded(std::move(done)));
+  run->next_batch();
+}
+
+void EngineImpl::poll_round() {
+  if (polling_) return;
+  std::vector<PollTarget> targets;
+  try {
+    auto& q = db_->prepare("SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND "
+                           "first_tweet_id IS NOT NULL ORDER BY id");
+    while (q.step()) targets.push_back(PollTarget{q.text_at(0), q.text_at(1), q.text_at(2)});
+    q.reset();
+  } catch (const StoreError&) {
+    return;  // the sweep re-schedules the poll timer from its row
+  }
+  polling_ = true;
+  sync_engagements(std::move(targets), [this](PollEnd e) {
+    polling_ = false;
+    TimePoint next = clock_.now() + options_.poll_interval;
+    if (e.rate_limited_until) next = std::max(*e.rate_limited_until, clock_.now() + Duration(1'000'000));
+    run_tx([&](TxScope& s) {
+      auto& q = s.db.prepare("SELECT COUNT(*) FROM campaigns WHERE state = 'RUNNING'");
+      q.step();
+      const bool any = q.int_at(0) > 0;
+      q.reset();
+      if (any) {
+        arm(s, kPollTimerCampaign, timer_kind::kPoll, next);
+      } else {
+        disarm(s, kPollTimerCampaign, timer_kind::kPoll);
+      }
+      return std::string();
+    });
+  });
+}
+
+}  // namespace clsim::engine

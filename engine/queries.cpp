@@ -1,0 +1,173 @@
+#include "engine/queries.hpp"
+
+#include "engine/store/campaign_repo.hpp"
+#include "engine/store/sqlite_db.hpp"
+
+namespace clsim::engine {
+
+StoreReader::StoreReader(std::string db_path, std::string vfs) : path_(std::move(db_path)), vfs_(std::move(vfs)) {}
+StoreReader::~StoreReader() = default;
+
+SqliteDb* StoreReader::db() {
+  if (!db_) db_ = std::make_unique<SqliteDb>(path_, vfs_, false);
+  return db_.get();
+}
+
+template <class F>
+auto StoreReader::read(F&& f) -> decltype(f(std::declval<SqliteDb&>())) {
+  error_.clear();
+  try {
+    return f(*db());
+  } catch (const StoreError& e) {
+    // A missing file or a store no engine has migrated yet reads as empty.
+    error_ = e.message;
+    db_.reset();
+    return {};
+  }
+}
+
+namespace {
+CampaignRecord to_record(SqliteDb& db, const CampaignRow& r) {
+  CampaignRecord c;
+  c.id = r.id, c.owner = r.owner, c.state = to_string(r.state), c.text = r.text, c.step = r.step;
+  c.budget = r.budget, c.rates = r.rates;
+  c.first_tweet_id = r.first_tweet_id, c.second_tweet_id = r.second_tweet_id;
+  if (r.contract_tx.set()) c.contract_tx_id = r.contract_tx.id().to_string();
+  c.contract_done = r.contract_done;
+  c.start_us = r.start_us, c.close_us = r.close_us, c.expiry_us = r.expiry_us;
+  c.escrowed = r.escrowed, c.refunded = r.refunded, c.returned = r.returned, c.claimed = r.claimed;
+  if (r.step == "close" || r.step == "fail_refund") c.refund_pending = r.refund_amount - r.refunded;
+  auto& q = db.prepare(
+      "SELECT COALESCE(SUM(CASE WHEN status = 'claimable' THEN amount ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN status IN ('claiming', 'returning') THEN amount ELSE 0 END), 0) "
+      "FROM rewards WHERE campaign_id = ?");
+  q.bind(1, r.id);
+  q.step();
+  c.claimable = Money(q.int_at(0));
+  c.in_flight = Money(q.int_at(1)) + c.refund_pending;
+  q.reset();
+  return c;
+}
+}  // namespace
+
+std::optional<CampaignRecord> StoreReader::campaign(const std::string& id) {
+  return read([&](SqliteDb& db) -> std::optional<CampaignRecord> {
+    auto row = load_campaign(db, id);
+    if (!row) return std::nullopt;
+    return to_record(db, *row);
+  });
+}
+
+std::vector<CampaignRecord> StoreReader::campaigns() {
+  return read([&](SqliteDb& db) {
+    std::vector<std::string> ids;
+    auto& q = db.prepare("SELECT id FROM campaigns ORDER BY id");
+    while (q.step()) ids.push_back(q.text_at(0));
+    q.reset();
+    std::vector<CampaignRecord> out;
+    // One read snapshot for the whole list, so totals across campaigns agree. A
+    // deferred BEGIN takes no write lock.
+    db.exec("BEGIN");
+    struct EndRead {
+      SqliteDb& db;
+      ~EndRead() {
+        if (db.in_transaction()) {
+          try {
+            db.exec("COMMIT");
+          } catch (const StoreError&) {
+          }
+        }
+      }
+    } end_read{db};
+    for (const auto& id : ids)
+      if (auto row = load_campaign(db, id)) out.push_back(to_record(db, *row));
+    return out;
+  });
+}
+
+std::vector<RewardRecord> StoreReader::reward_records(const std::string& id) {
+  return read([&](SqliteDb& db) {
+    std::vector<RewardRecord> out;
+    auto& q = db.prepare("SELECT user_id, amount, status FROM rewards WHERE campaign_id = ? ORDER BY user_id");
+    q.bind(1, id);
+    while (q.step()) out.push_back({q.text_at(0), Money(q.int_at(1)), q.text_at(2)});
+    q.reset();
+    return out;
+  });
+}
+
+std::vector<RewardView> StoreReader::rewards(const std::string& id) {
+  std::vector<RewardView> out;
+  for (auto& r : reward_records(id)) {
+    const bool final = r.status == "claimed" || r.status == "returned";
+    out.push_back(RewardView{r.user, r.amount, final ? r.status : std::string("claimable")});
+  }
+  return out;
+}
+
+std::vector<std::string> StoreReader::tweets(const std::string& id) {
+  std::vector<std::string> out;
+  if (auto c = campaign(id)) {
+    if (c->first_tweet_id) out.push_back(*c->first_tweet_id);
+    if (c->second_tweet_id) out.push_back(*c->second_tweet_id);
+  }
+  return out;
+}
+
+std::vector<TransitionRecord> StoreReader::transitions(std::int64_t after_seq) {
+  return read([&](SqliteDb& db) {
+    std::vector<TransitionRecord> out;
+    auto& q = db.prepare("SELECT seq, campaign_id, from_state, to_state, reason, at_us FROM transitions "
+                         "WHERE seq > ? ORDER BY seq");
+    q.bind(1, after_seq);
+    while (q.step()) out.push_back({q.int_at(0), q.text_at(1), q.text_at(2), q.text_at(3), q.text_at(4), q.int_at(5)});
+    q.reset();
+    return out;
+  });
+}
+
+std::int64_t StoreReader::outbox_backlog() {
+  return read([&](SqliteDb& db) -> std::int64_t {
+    auto& q = db.prepare("SELECT COUNT(*) FROM outbox WHERE published = 0");
+    q.step();
+    const std::int64_t n = q.int_at(0);
+    q.reset();
+    return n;
+  });
+}
+
+std::vector<TimerRecord> StoreReader::timers() {
+  return read([&](SqliteDb& db) {
+    std::vector<TimerRecord> out;
+    auto& q = db.prepare("SELECT campaign_id, kind, due_us FROM timers ORDER BY due_us, campaign_id, kind");
+    while (q.step()) out.push_back({q.text_at(0), q.text_at(1), q.int_at(2)});
+    q.reset();
+    return out;
+  });
+}
+
+std::map<std::string, std::int64_t> StoreReader::max_update_seq() {
+  return read([&](SqliteDb& db) {
+    std::map<std::string, std::int64_t> out;
+    auto& q = db.prepare("SELECT campaign_id, MAX(seq) FROM state_updates GROUP BY campaign_id ORDER BY campaign_id");
+    while (q.step()) out[q.text_at(0)] = q.int_at(1);
+    q.reset();
+    return out;
+  });
+}
+
+std::vector<StateUpdate> StoreReader::updates_since(const std::string& id, std::int64_t seq) {
+  return read([&](SqliteDb& db) {
+    std::vector<StateUpdate> out;
+    auto& q = db.prepare(
+        "SELECT seq, state, view, at_us FROM state_updates WHERE campaign_id = ? AND seq > ? ORDER BY seq");
+    q.bind(1, id).bind(2, seq);
+    while (q.step())
+      out.push_back(StateUpdate{id, q.int_at(0), q.text_at(1), nlohmann::json::parse(q.text_at(2)),
+                                from_us(q.int_at(3))});
+    q.reset();
+    return out;
+  });
+}
+
+}  // namespace clsim::engine

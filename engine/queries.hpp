@@ -1,0 +1,86 @@
+// Read-only view of an engine store for the simulator's queries and invariants.
+// It opens its own connection (same path and VFS as the engines), so it works
+// while every engine is crashed. Reads never change the store.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace clsim::engine {
+
+class SqliteDb;
+
+struct CampaignRecord {
+  std::string id, owner, state, text;
+  std::string step;  // saga step in progress ("" none)
+  Money budget;
+  Rates rates;
+  std::optional<std::string> first_tweet_id, second_tweet_id;
+  std::optional<std::string> contract_tx_id;  // "<payer>@<s>.<ns>", once chosen
+  bool contract_done = false;
+  std::optional<std::int64_t> start_us, close_us, expiry_us;
+  Money escrowed;   // budget once the contract succeeded, else 0
+  Money refunded;   // unused budget (close) or all of it (failed publish), once transferred
+  Money refund_pending;  // decided at close / failure, not yet transferred
+  Money returned;   // unclaimed rewards sent back at expiry
+  Money claimed;    // rewards paid to users
+  Money claimable;  // rewards still claimable
+  Money in_flight;  // claims being paid + rewards being returned + refund_pending
+};
+
+struct RewardRecord {
+  std::string user;
+  Money amount;
+  std::string status;  // claimable | claiming | claimed | returning | returned
+};
+
+struct TransitionRecord {
+  std::int64_t seq = 0;
+  std::string campaign_id, from, to, reason;
+  std::int64_t at_us = 0;
+};
+
+struct TimerRecord {
+  std::string campaign_id, kind;  // the global poll timer has campaign_id "*"
+  std::int64_t due_us = 0;
+};
+
+class StoreReader {
+ public:
+  StoreReader(std::string db_path, std::string vfs);
+  ~StoreReader();
+  StoreReader(const StoreReader&) = delete;
+  StoreReader& operator=(const StoreReader&) = delete;
+
+  std::optional<CampaignRecord> campaign(const std::string& id);
+  std::vector<CampaignRecord> campaigns();  // in id order
+  // Statuses as the Lua API shows them: claimable (claiming and returning included,
+  // they are not final), claimed, returned.
+  std::vector<RewardView> rewards(const std::string& id);
+  std::vector<RewardRecord> reward_records(const std::string& id);
+  std::vector<std::string> tweets(const std::string& id);
+  std::vector<TransitionRecord> transitions(std::int64_t after_seq = 0);  // commit order
+  std::int64_t outbox_backlog();
+  std::vector<TimerRecord> timers();  // by due time
+  std::map<std::string, std::int64_t> max_update_seq();
+  std::vector<StateUpdate> updates_since(const std::string& id, std::int64_t seq);
+
+  // The last read's error ("" when it succeeded): an unreadable store is not an empty one.
+  const std::string& last_error() const { return error_; }
+
+ private:
+  SqliteDb* db();
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<SqliteDb&>()));
+
+  std::string path_, vfs_;
+  std::unique_ptr<SqliteDb> db_;
+  std::string error_;
+};
+
+}  // namespace clsim::engine

@@ -1,0 +1,57 @@
+// The campaign row as the engine keeps it, and its load/insert/save. The row
+// holds the durable per-step progress (tweet ids and attempts, the chosen ledger
+// transaction ids) that makes every saga step idempotent across crashes.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.hpp"
+#include "engine/store/sqlite_db.hpp"
+
+namespace clsim::engine {
+
+struct StoredTxId {
+  std::optional<std::string> payer;
+  std::optional<std::int64_t> start_us;
+  bool set() const { return payer && start_us; }
+  TransactionId id() const { return TransactionId{payer.value_or(""), from_us(start_us.value_or(0))}; }
+  static StoredTxId of(const TransactionId& t) { return {t.payer, to_us(t.valid_start)}; }
+};
+
+struct CampaignRow {
+  std::string id, owner, text;
+  Money budget;
+  Rates rates;
+  Duration duration{}, claim_window{};
+  CampaignState state = CampaignState::CREATED;
+  std::string step;  // the saga step in progress, "" when none
+  std::int64_t created_us = 0, update_count = 0;
+  std::optional<std::string> first_tweet_id, second_tweet_id;
+  std::int64_t first_tweet_attempts = 0, second_tweet_attempts = 0;
+  StoredTxId contract_tx;
+  bool contract_done = false;
+  Money escrowed, refund_amount, refunded, return_amount, returned, claimed;
+  StoredTxId refund_tx, return_tx;
+  std::optional<std::int64_t> start_us, close_us, expiry_us;
+  std::int64_t seen[4] = {0, 0, 0, 0};  // last engagement counts seen, by EngagementKind
+  std::string fail_reason;
+};
+
+std::optional<CampaignRow> load_campaign(SqliteDb& db, const std::string& id);
+bool campaign_exists(SqliteDb& db, const std::string& id);
+void insert_campaign(SqliteDb& db, const CampaignRow& row);
+void save_campaign(SqliteDb& db, const CampaignRow& row);
+// Ids of campaigns in `state`, in id order.
+std::vector<std::string> campaign_ids_in(SqliteDb& db, CampaignState state);
+
+// The full view sent with every state update.
+nlohmann::json campaign_view(const CampaignRow& row);
+
+// The next value of a named counter (1, 2, ...), inside the caller's transaction.
+std::int64_t next_counter(SqliteDb& db, const std::string& name);
+
+}  // namespace clsim::engine

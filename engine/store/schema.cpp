@@ -1,0 +1,98 @@
+#include "engine/store/schema.hpp"
+
+#include <vector>
+
+namespace clsim::engine {
+
+namespace {
+
+// Append only: never edit a migration that has shipped.
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: campaigns and their audit trail.
+      R"sql(
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY, owner TEXT NOT NULL, text TEXT NOT NULL, budget INTEGER NOT NULL,
+  rate_like INTEGER NOT NULL, rate_retweet INTEGER NOT NULL, rate_quote INTEGER NOT NULL,
+  rate_reply INTEGER NOT NULL, duration_us INTEGER NOT NULL, claim_window_us INTEGER NOT NULL,
+  state TEXT NOT NULL, step TEXT NOT NULL DEFAULT '', created_us INTEGER NOT NULL,
+  update_count INTEGER NOT NULL DEFAULT 0,
+  first_tweet_id TEXT, first_tweet_attempts INTEGER NOT NULL DEFAULT 0,
+  second_tweet_id TEXT, second_tweet_attempts INTEGER NOT NULL DEFAULT 0,
+  contract_tx_payer TEXT, contract_tx_start_us INTEGER, contract_done INTEGER NOT NULL DEFAULT 0,
+  escrowed INTEGER NOT NULL DEFAULT 0,
+  refund_amount INTEGER NOT NULL DEFAULT 0, refund_tx_payer TEXT, refund_tx_start_us INTEGER,
+  refunded INTEGER NOT NULL DEFAULT 0,
+  return_amount INTEGER NOT NULL DEFAULT 0, return_tx_payer TEXT, return_tx_start_us INTEGER,
+  returned INTEGER NOT NULL DEFAULT 0,
+  claimed INTEGER NOT NULL DEFAULT 0,
+  start_us INTEGER, close_us INTEGER, expiry_us INTEGER,
+  seen_like INTEGER NOT NULL DEFAULT 0, seen_retweet INTEGER NOT NULL DEFAULT 0,
+  seen_quote INTEGER NOT NULL DEFAULT 0, seen_reply INTEGER NOT NULL DEFAULT 0,
+  fail_reason TEXT NOT NULL DEFAULT '');
+CREATE TABLE transitions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+  from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, at_us INTEGER NOT NULL);
+CREATE TABLE state_updates (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id), seq INTEGER NOT NULL, state TEXT NOT NULL,
+  view TEXT NOT NULL, at_us INTEGER NOT NULL, PRIMARY KEY (campaign_id, seq));
+)sql",
+      // 2: messaging (transactional outbox, consumer inbox).
+      R"sql(
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+  campaign_id TEXT NOT NULL, payload TEXT NOT NULL, created_us INTEGER NOT NULL,
+  published INTEGER NOT NULL DEFAULT 0, published_us INTEGER);
+CREATE INDEX outbox_unpublished ON outbox (published, seq);
+CREATE TABLE inbox (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, processed_us INTEGER NOT NULL,
+  consumer TEXT NOT NULL);
+)sql",
+      // 3: durable timers and the heartbeat.
+      R"sql(
+CREATE TABLE timers (
+  campaign_id TEXT NOT NULL, kind TEXT NOT NULL, due_us INTEGER NOT NULL,
+  lease_owner TEXT NOT NULL DEFAULT '', lease_until_us INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (campaign_id, kind));
+CREATE TABLE heartbeats (engine TEXT PRIMARY KEY, at_us INTEGER NOT NULL);
+)sql",
+      // 4: engagements and rewards.
+      R"sql(
+CREATE TABLE engagements (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id), user_id TEXT NOT NULL, kind TEXT NOT NULL,
+  at_us INTEGER NOT NULL, PRIMARY KEY (campaign_id, user_id, kind));
+CREATE TABLE rewards (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id), user_id TEXT NOT NULL, amount INTEGER NOT NULL,
+  status TEXT NOT NULL, tx_payer TEXT, tx_start_us INTEGER, updated_us INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, user_id));
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int schema_version_latest() { return int(migrations().size()); }
+
+void migrate(SqliteDb& db) {
+  {
+    Transaction tx(db);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_us INTEGER NOT NULL)");
+    tx.commit();
+  }
+  for (int v = 1; v <= schema_version_latest(); ++v) {
+    Transaction tx(db);
+    auto& q = db.prepare("SELECT COUNT(*) FROM schema_version WHERE version = ?");
+    q.bind(1, std::int64_t(v));
+    q.step();
+    const bool applied = q.int_at(0) > 0;
+    q.reset();
+    if (applied) continue;
+    db.exec(migrations()[size_t(v - 1)]);
+    // applied_us is 0: migrations do not depend on time, and the store takes none it is not given.
+    db.prepare("INSERT INTO schema_version (version, applied_us) VALUES (?, 0)").bind(1, std::int64_t(v)).run();
+    tx.commit();
+  }
+}
+
+}  // namespace clsim::engine

@@ -1,0 +1,171 @@
+// Durable timers: rows in `timers` are the truth, clock waits are a cache of them.
+// A firing timer is claimed with a lease (several engines may share the store),
+// then its work runs and deletes or re-arms it. Resume-style timers (saga resume,
+// claims) re-arm themselves on firing, so an interrupted step is retried until done.
+#include "engine/engine_impl.hpp"
+
+namespace clsim::engine {
+
+namespace {
+bool is_resume_kind(const std::string& kind) {
+  return kind == timer_kind::kResume || kind.rfind(timer_kind::kClaimPrefix, 0) == 0;
+}
+}  // namespace
+
+void EngineImpl::arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
+  s.db.prepare("INSERT INTO timers (campaign_id, kind, due_us) VALUES (?, ?, ?) ON CONFLICT(campaign_id, kind) "
+               "DO UPDATE SET due_us = excluded.due_us, lease_owner = '', lease_until_us = 0")
+      .bind(1, campaign)
+      .bind(2, kind)
+      .bind(3, to_us(due))
+      .run();
+  s.fx.armed.emplace_back(campaign, kind, to_us(due));
+}
+
+void EngineImpl::arm_if_absent(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
+  s.db.prepare("INSERT OR IGNORE INTO timers (campaign_id, kind, due_us) VALUES (?, ?, ?)")
+      .bind(1, campaign)
+      .bind(2, kind)
+      .bind(3, to_us(due))
+      .run();
+  if (s.db.changes() > 0) s.fx.armed.emplace_back(campaign, kind, to_us(due));
+}
+
+void EngineImpl::disarm(TxScope& s, const std::string& campaign, const std::string& kind) {
+  s.db.prepare("DELETE FROM timers WHERE campaign_id = ? AND kind = ?").bind(1, campaign).bind(2, kind).run();
+  s.fx.disarmed.emplace_back(campaign, kind);
+}
+
+void EngineImpl::load_timers(bool at_start) {
+  if (!db_) return;
+  std::vector<std::tuple<std::string, std::string, std::int64_t>> rows;
+  try {
+    auto& q = db_->prepare("SELECT campaign_id, kind, due_us FROM timers ORDER BY due_us, campaign_id, kind");
+    while (q.step()) rows.emplace_back(q.text_at(0), q.text_at(1), q.int_at(2));
+    q.reset();
+  } catch (const StoreError& e) {
+    hooks_.trace("store_error", {{"engine", options_.name}, {"reason", e.message}});
+    return;  // the next sweep tries again
+  }
+  for (auto& [campaign, kind, due_us] : rows) {
+    if (at_start) loaded_at_start_.emplace(campaign, kind);
+    schedule_timer(campaign, kind, due_us);
+  }
+}
+
+void EngineImpl::schedule_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
+  const auto key = std::make_pair(campaign, kind);
+  auto it = scheduled_.find(key);
+  if (it != scheduled_.end()) {
+    if (it->second.due_us == due_us) return;
+    clock_.cancel(it->second.clock_id);
+    scheduled_.erase(it);
+  }
+  const Duration delay = std::max(Duration(0), from_us(due_us) - clock_.now());
+  // Polling never keeps a world busy on its own; every other timer is pending work.
+  const TimerKind tk = kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
+  const TimerId id = clock_.start_wait(delay, tk, "timer:" + kind + ":" + campaign,
+                                       guarded([this, campaign, kind, due_us](boost::system::error_code ec) {
+                                         if (!ec) on_timer(campaign, kind, due_us);
+                                       }));
+  scheduled_[key] = Scheduled{id, due_us};
+}
+
+void EngineImpl::unschedule_timer(const std::string& campaign, const std::string& kind) {
+  auto it = scheduled_.find({campaign, kind});
+  if (it == scheduled_.end()) return;
+  clock_.cancel(it->second.clock_id);
+  scheduled_.erase(it);
+}
+
+void EngineImpl::on_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
+  const auto key = std::make_pair(campaign, kind);
+  if (auto it = scheduled_.find(key); it != scheduled_.end() && it->second.due_us == due_us) scheduled_.erase(it);
+  const std::int64_t now_us = to_us(clock_.now());
+  std::optional<std::int64_t> moved_to;
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    auto& q = s.db.prepare("SELECT due_us, lease_owner, lease_until_us FROM timers WHERE campaign_id = ? AND kind = ?");
+    q.bind(1, campaign).bind(2, kind);
+    if (!q.step()) {
+      q.reset();
+      return "gone";
+    }
+    const std::int64_t due = q.int_at(0), lease_until = q.int_at(2);
+    const std::string owner = q.text_at(1);
+    q.reset();
+    if (due != due_us) {
+      moved_to = due;
+      return "moved";
+    }
+    if (!owner.empty() && owner != options_.name && lease_until > now_us) {
+      moved_to = lease_until;
+      return "leased";
+    }
+    if (is_resume_kind(kind)) {
+      arm(s, campaign, kind, clock_.now() + kResumeAfter);  // fires again if the step stalls
+    } else {
+      s.db.prepare("UPDATE timers SET lease_owner = ?, lease_until_us = ? WHERE campaign_id = ? AND kind = ?")
+          .bind(1, options_.name)
+          .bind(2, now_us + to_us(kTimerLease))
+          .bind(3, campaign)
+          .bind(4, kind)
+          .run();
+    }
+    return {};
+  });
+  if (!out.ok) {
+    if (out.store_error) {
+      later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 3), "timer_retry:" + kind,
+            [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); },
+            kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground);
+    } else if (moved_to) {
+      // Another engine re-armed or holds it: follow the row, not our stale copy.
+      if (out.reason == "leased") {
+        later(from_us(*moved_to) - clock_.now(), "timer_lease_wait:" + kind,
+              [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); },
+              kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground);
+      } else {
+        schedule_timer(campaign, kind, *moved_to);
+      }
+    }
+    return;
+  }
+  const Duration lag = clock_.now() - from_us(due_us);
+  if (lag > timer_lag_max_) timer_lag_max_ = lag;
+  if (lag.count() > 0 && loaded_at_start_.count(key)) CLSIM_SOMETIMES(hooks_, "timer_fired_late");
+  loaded_at_start_.erase(key);
+  hooks_.trace("timer_fired", {{"engine", options_.name}, {"campaign", campaign}, {"kind", kind},
+                               {"lag_us", to_us(lag)}});
+  dispatch_timer(campaign, kind);
+}
+
+void EngineImpl::dispatch_timer(const std::string& campaign, const std::string& kind) {
+  if (kind == timer_kind::kClose) {
+    begin_close(campaign, 0);
+  } else if (kind == timer_kind::kExpiry) {
+    begin_expiry(campaign);
+  } else if (kind == timer_kind::kPoll) {
+    poll_round();
+  } else if (kind == timer_kind::kResume) {
+    std::optional<CampaignRow> row;
+    try {
+      row = load_campaign(*db_, campaign);
+    } catch (const StoreError&) {
+      return;  // the re-armed resume timer comes back
+    }
+    if (row && !row->step.empty()) {
+      run_step(campaign, row->step, std::nullopt);
+    } else {
+      run_tx([&](TxScope& s) {  // the step finished elsewhere; nothing to resume
+        disarm(s, campaign, kind);
+        return std::string();
+      });
+    }
+  } else if (kind.rfind(timer_kind::kClaimPrefix, 0) == 0) {
+    run_claim(campaign, kind.substr(std::string(timer_kind::kClaimPrefix).size()), true);
+  } else {
+    CLSIM_ASSERT(hooks_, false, "unknown timer kind " + kind);
+  }
+}
+
+}  // namespace clsim::engine

@@ -1,0 +1,78 @@
+// Outbox relay and inbox: at-least-once publishing, duplicate deliveries that
+// change nothing, publishes retried after the bus refuses them.
+#include "engine_harness.hpp"
+
+namespace clsim::engine::testing {
+namespace {
+
+TEST(Inbox, DuplicatedDeliveriesRunEachStepOnce) {
+  EngineHarness h;
+  h.bus.duplicate_next_deliveries = 100;
+  h.start_engine();
+  const auto id = h.engine->create(h.spec()).id;
+  ASSERT_TRUE(h.engine->publish(id, "alice").ok);
+  ASSERT_TRUE(h.run_until_quiet());
+  EXPECT_EQ(h.state(id), "EXPIRED");
+  EXPECT_EQ(h.social.tweets_with("[" + id + "/1]"), 1);
+  EXPECT_EQ(h.ledger.executed_with_memo("clsim:" + id + ":escrow"), 1);
+  EXPECT_GE(h.hooks.marks["inbox_duplicate_dropped"] + h.hooks.marks["step_already_in_flight"], 4);
+  EXPECT_EQ(h.bus.pending(), 0u);
+  h.check_money();
+}
+
+TEST(Inbox, RedeliveryOfAProcessedMessageIsAckedAndIgnored) {
+  EngineHarness h;
+  h.start_engine();
+  const auto id = h.running_campaign(h.spec());
+  const int acks = h.bus.acks;
+  for (const auto& e : h.bus.entries) h.bus.redeliver(e.entry_id);
+  h.run_for(kSecond);
+  EXPECT_EQ(h.bus.acks, acks + int(h.bus.entries.size()));
+  EXPECT_EQ(h.ledger.executed_with_memo("clsim:" + id + ":escrow"), 1);
+  EXPECT_EQ(h.state(id), "RUNNING");
+  ASSERT_TRUE(h.run_until_quiet());
+  h.check_money();
+}
+
+TEST(Inbox, SkipInboxDedupMutationEscrowsTwiceOnARedelivery) {
+  EngineHarness h;
+  h.options.mutations.skip_inbox_dedup = true;
+  h.start_engine();
+  const auto id = h.running_campaign(h.spec());
+  for (const auto& e : h.bus.entries)
+    if (e.message.type == "campaign:contract:v1:requested") h.bus.redeliver(e.entry_id);
+  h.run_for(kMinute);
+  EXPECT_EQ(h.ledger.executed_with_memo("clsim:" + id + ":escrow"), 2);  // the bug the harness must catch
+}
+
+TEST(Relay, RefusedPublishesAreRetriedInTheForeground) {
+  EngineHarness h;
+  h.bus.fail_next_publishes = 4;
+  h.start_engine();
+  const auto id = h.engine->create(h.spec()).id;
+  ASSERT_TRUE(h.engine->publish(id, "alice").ok);
+  h.run_for(Duration(200'000));
+  EXPECT_FALSE(h.engine->health().bus_ok);
+  EXPECT_GE(h.engine->health().outbox_backlog, 1);
+  ASSERT_TRUE(h.run_until_quiet());
+  EXPECT_EQ(h.state(id), "EXPIRED");
+  EXPECT_TRUE(h.engine->health().bus_ok);
+  EXPECT_EQ(h.engine->health().outbox_backlog, 0);
+  h.check_money();
+}
+
+TEST(Relay, CrashBetweenPublishAndMarkRepublishesAndTheConsumerDedupes) {
+  EngineHarness h;
+  h.hooks.crash_at("after_outbox_publish");
+  h.start_engine();
+  const auto id = h.engine->create(h.spec()).id;
+  ASSERT_TRUE(h.engine->publish(id, "alice").ok);
+  ASSERT_TRUE(h.run_until_quiet());
+  EXPECT_EQ(h.bus.count_type("campaign:first_tweet:v1:requested"), 2);
+  EXPECT_EQ(h.social.tweets_with("[" + id + "/1]"), 1);
+  EXPECT_EQ(h.state(id), "EXPIRED");
+  h.check_money();
+}
+
+}  // namespace
+}  // namespace clsim::engine::testing
