@@ -27,6 +27,7 @@ struct RunFlags {
   std::optional<std::uint64_t> max_events;
   bool quiet = false;
   bool suite = false;  // a suite report even for one script
+  engine::Mutations mutations;
 };
 
 RunFlags parse(int argc, char** argv) {
@@ -42,6 +43,13 @@ RunFlags parse(int argc, char** argv) {
     else if (arg == "--max-events") f.max_events = a.u64(arg);
     else if (arg == "--quiet") f.quiet = true;
     else if (arg == "--suite") f.suite = true;
+    else if (arg == "--mutate") {
+      const std::string m = a.value(arg);
+      if (m == "skip_inbox_dedup") f.mutations.skip_inbox_dedup = true;
+      else if (m == "skip_duplicate_tweet_check") f.mutations.skip_duplicate_tweet_check = true;
+      else if (m == "pay_without_idempotent_id") f.mutations.pay_without_idempotent_id = true;
+      else throw UsageError("unknown mutation '" + m + "' (skip_inbox_dedup, skip_duplicate_tweet_check, pay_without_idempotent_id)");
+    }
     else if (arg == "--set") {
       const std::string kv = a.value(arg);
       const auto eq = kv.find('=');
@@ -58,8 +66,12 @@ RunFlags parse(int argc, char** argv) {
   return f;
 }
 
-std::string repro_for(const std::string& script, std::uint64_t seed) {
-  return "build/clsim run " + script + " --seed " + std::to_string(seed);
+std::string repro_for(const std::string& script, std::uint64_t seed, const engine::Mutations& m) {
+  std::string r = "build/clsim run " + script + " --seed " + std::to_string(seed);
+  if (m.skip_inbox_dedup) r += " --mutate skip_inbox_dedup";
+  if (m.skip_duplicate_tweet_check) r += " --mutate skip_duplicate_tweet_check";
+  if (m.pay_without_idempotent_id) r += " --mutate pay_without_idempotent_id";
+  return r;
 }
 
 // Streams trace lines into a temporary file; commit() renames it into place.
@@ -106,25 +118,26 @@ int run_command(int argc, char** argv) {
     opts.args = flags.sets;
     opts.lib_dir = flags.lib_dir;
     opts.max_events = flags.max_events;
+    opts.mutations = flags.mutations;
+    if (trace_file) opts.trace_sink = [&](const std::string& line) { trace_file->write(line); };
     // Wall time is for people reading the report; it never reaches the trace.
     const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
     ProgressLine progress(script, wall_start);
     auto result = sim::lua::run_script(opts, [&](sim::World& w) {
-      if (trace_file) w.trace().set_sink([&](const std::string& line) { trace_file->write(line); });
       if (!flags.quiet && ::isatty(STDERR_FILENO)) w.set_progress([&](sim::World& world) { progress.update(world); });
     });
     progress.clear();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
     worst = std::max(worst, result.exit_code);
-    if (!result.world) {
+    if (!result.sim) {
       std::fprintf(stderr, "%s\n", result.error.c_str());
       runs.push_back({{"clsim_report", 1}, {"scenario", script}, {"result", sim::result_name(result.exit_code)},
                       {"error", result.error}});
       continue;
     }
     sim::RunInfo info{script, result.scenario_name, result.seed, result.exit_code, wall_s, result.script_sha256,
-                      repro_for(script, result.seed)};
-    auto report = sim::build_report(info, *result.world);
+                      repro_for(script, result.seed, flags.mutations)};
+    auto report = sim::build_report(info, *result.sim);
     if (result.exit_code == 2) report["error"] = result.error;
     if (!flags.quiet) print_summary(stdout, report);
     else if (result.exit_code != 0) std::fprintf(stderr, "FAIL %s (repro: %s)\n", script.c_str(), info.repro.c_str());

@@ -3,6 +3,7 @@
 // errors (C++-built Lua throws them as exceptions) pass through untouched.
 #pragma once
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include <lua.hpp>
@@ -23,6 +24,8 @@ int guarded(lua_State* L, F&& body) {
   std::string message;
   try {
     return body();
+  } catch (const std::invalid_argument& e) {
+    message = e.what();  // bad input named by the simulation (e.g. a world{} key)
   } catch (const std::exception& e) {
     message = std::string("internal error: ") + e.what();
   } catch (const engine::AssertionFailure& a) {

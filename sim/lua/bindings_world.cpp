@@ -57,8 +57,12 @@ int l_world(lua_State* L) {
     auto& ctx = context_of(L);
     if (ctx.world_exists()) luaL_error(L, "world{} must come before the first action");
     TableReader t(L, 1, "world");
-    t.allow_only({"engines", "audience", "accounts", "faults"});
+    t.allow_only({"engines", "audience", "accounts", "faults", "clients"});
     nlohmann::ordered_json w = nlohmann::ordered_json::object();
+    if (auto n = t.integer("clients")) {
+      if (*n < 0 || *n > 10000) t.fail("world.clients: expected 0..10000 dashboard clients");
+      w["clients"] = *n;
+    }
     if (auto n = t.integer("engines")) {
       if (*n < 1 || *n > 16) t.fail("world.engines: expected 1..16");
       w["engines"] = *n;

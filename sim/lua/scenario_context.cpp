@@ -35,17 +35,18 @@ void ScenarioContext::set_callback_error(std::string message) {
   world().set_fatal("Lua error in a callback: " + callback_error_);
 }
 
-World& ScenarioContext::world() {
-  if (!world_) {
+Simulation& ScenarioContext::sim() {
+  if (!sim_) {
     WorldConfig cfg;
     cfg.seed = effective_seed();
     if (max_time_) cfg.max_time = *max_time_;
     if (options_.max_events) cfg.max_events = *options_.max_events;
     cfg.world = world_table_;
-    world_ = std::make_unique<World>(std::move(cfg), script_text_);
-    if (on_create_) on_create_(*world_);
+    cfg.trace_sink = options_.trace_sink;
+    sim_ = std::make_unique<Simulation>(std::move(cfg), script_text_, options_.mutations);
+    if (on_create_) on_create_(sim_->world());
   }
-  return *world_;
+  return *sim_;
 }
 
 }  // namespace clsim::sim::lua

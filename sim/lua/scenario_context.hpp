@@ -11,7 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/world/world.hpp"
+#include "engine/engine.hpp"
+#include "sim/world/simulation.hpp"
 
 struct lua_State;
 
@@ -23,6 +24,8 @@ struct ScriptOptions {
   std::map<std::string, std::string> args;      // --set KEY=VALUE -> global `args`
   std::string lib_dir;                          // empty: lib/ beside the script
   std::optional<std::uint64_t> max_events;      // --max-events
+  engine::Mutations mutations;                  // --mutate (harness self-tests only)
+  Trace::Sink trace_sink;                       // --trace
 };
 
 class ScenarioContext {
@@ -37,16 +40,19 @@ class ScenarioContext {
   // Declarations, allowed only before the world exists.
   void declare_scenario(std::string name, std::optional<std::uint64_t> seed, std::optional<Duration> max_time);
   void declare_world(nlohmann::ordered_json world);
-  bool world_exists() const { return world_ != nullptr; }
+  bool world_exists() const { return sim_ != nullptr; }
   const std::string& name() const { return name_; }
 
-  World& world();  // creates it on first use
+  // The simulation, created on first use. A bad world{} table raises
+  // std::invalid_argument naming the key.
+  Simulation& sim();
+  World& world() { return sim().world(); }
   // A Lua error inside a scheduled callback ends the run as bad input (exit 2).
   void set_callback_error(std::string message);
   const std::string& callback_error() const { return callback_error_; }
   // Runs once, right after the world is created (before any event).
   void set_on_create(std::function<void(World&)> fn) { on_create_ = std::move(fn); }
-  std::unique_ptr<World> take_world() { return std::move(world_); }
+  std::unique_ptr<Simulation> take_simulation() { return std::move(sim_); }
 
  private:
   ScriptOptions options_;
@@ -55,7 +61,7 @@ class ScenarioContext {
   std::optional<std::uint64_t> script_seed_;
   std::optional<Duration> max_time_;
   nlohmann::ordered_json world_table_ = nlohmann::ordered_json::object();
-  std::unique_ptr<World> world_;
+  std::unique_ptr<Simulation> sim_;
   std::function<void(World&)> on_create_;
   std::string callback_error_;
 };
@@ -66,5 +72,6 @@ void set_context(lua_State* L, ScenarioContext* ctx);
 // Registers the API functions (scenario, world, time helpers, run_for, ...).
 void register_core_api(lua_State* L);
 void register_world_api(lua_State* L);
+void register_campaign_api(lua_State* L);
 
 }  // namespace clsim::sim::lua

@@ -9,6 +9,7 @@
 #include <lua.hpp>
 
 #include "sim/lua/sandbox.hpp"
+#include "sim/world/invariant_checker.hpp"
 #include "sim/world/sha256.hpp"
 
 namespace clsim::sim::lua {
@@ -55,6 +56,7 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
   set_context(L, &ctx);
   register_core_api(L);
   register_world_api(L);
+  register_campaign_api(L);
   set_args(L, options.args);
   ctx.set_on_create(on_world);
   sandbox.set_random_source([&]() -> std::uint64_t {
@@ -79,7 +81,7 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
     // A harness stop raised through the script is a failed run, not bad input.
     if (ctx.world_exists() && !ctx.world().fatal().empty()) {
       result.exit_code = 1;
-      result.world = ctx.take_world();
+      result.sim = ctx.take_simulation();
       return result;
     }
     result.exit_code = 2;
@@ -89,7 +91,15 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
                      std::to_string(SandboxLimits{}.memory_max_bytes >> 20) + " MiB): " + result.error;
     return result;
   }
-  World& world = ctx.world();
+  Simulation* sim = nullptr;
+  try {
+    sim = &ctx.sim();
+  } catch (const std::invalid_argument& e) {
+    result.exit_code = 2;
+    result.error = options.script_path + ": " + e.what();
+    return result;
+  }
+  World& world = sim->world();
   // When the script ends, the world runs until quiet and the final checks run.
   const bool quiet = world.run_until_quiet();
   if (!ctx.callback_error().empty()) {
@@ -97,12 +107,10 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
     result.error = first_line(ctx.callback_error());
     return result;
   }
-  if (!quiet && world.fatal().empty())
-    world.add_violation("liveness", "foreground work still pending at max_time (" +
-                                        std::to_string(world.scheduler().foreground_pending()) + " events)");
+  if (world.fatal().empty()) sim->invariants().final_check(quiet);
   const bool failed = !world.check_failures().empty() || !world.violations().empty() || !world.fatal().empty();
   result.exit_code = failed ? 1 : 0;
-  result.world = ctx.take_world();
+  result.sim = ctx.take_simulation();
   return result;
 }
 

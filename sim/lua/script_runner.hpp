@@ -7,7 +7,7 @@
 #include <string>
 
 #include "sim/lua/scenario_context.hpp"
-#include "sim/world/world.hpp"
+#include "sim/world/simulation.hpp"
 
 namespace clsim::sim::lua {
 
@@ -17,7 +17,7 @@ struct ScriptResult {
   std::string scenario_name;
   std::uint64_t seed = 1;
   std::string script_sha256;
-  std::unique_ptr<World> world;  // null when the script never ran
+  std::unique_ptr<Simulation> sim;  // null when the script never ran
 };
 
 // `on_world` runs once the world exists (e.g. to attach a trace sink).

@@ -13,8 +13,9 @@ const char* result_name(int exit_code) {
   }
 }
 
-nlohmann::ordered_json build_report(const RunInfo& info, World& world) {
+nlohmann::ordered_json build_report(const RunInfo& info, Simulation& sim) {
   using json = nlohmann::ordered_json;
+  World& world = sim.world();
   json r;
   r["clsim_report"] = 1;
   r["scenario"] = info.scenario;
@@ -27,10 +28,17 @@ nlohmann::ordered_json build_report(const RunInfo& info, World& world) {
   r["wall_time_s"] = std::round(info.wall_time_s * 1000.0) / 1000.0;
   r["events_processed"] = world.scheduler().events_processed();
   r["trace_lines"] = world.trace().lines();
-  r["faults"] = json::object();
+  r["faults"] = sim.fault_counts();
   r["invariants"] = world.invariant_stats().to_json();
   r["coverage"] = world.coverage().to_json();
-  r["campaigns"] = {{"total", 0}, {"by_state", json::object()}};
+  {
+    std::map<std::string, std::int64_t> by_state;
+    const auto campaigns = sim.reader().campaigns();
+    for (const auto& c : campaigns) ++by_state[c.state];
+    json states = json::object();
+    for (const auto& [k, v] : by_state) states[k] = v;
+    r["campaigns"] = {{"total", campaigns.size()}, {"by_state", states}};
+  }
   r["latency_us"] = json::object();
   r["checks_run"] = world.checks_run();
   if (!world.check_failures().empty()) {
@@ -52,6 +60,13 @@ nlohmann::ordered_json build_report(const RunInfo& info, World& world) {
   r["build_type"] = CLSIM_BUILD_TYPE;
   r["script_sha256"] = info.script_sha256;
   r["world"] = world.config().world;
+  r["world"]["faults_at_end"] = sim.faults_in_force();
+  const auto& m = sim.mutations();
+  json mutations = json::array();
+  if (m.skip_inbox_dedup) mutations.push_back("skip_inbox_dedup");
+  if (m.skip_duplicate_tweet_check) mutations.push_back("skip_duplicate_tweet_check");
+  if (m.pay_without_idempotent_id) mutations.push_back("pay_without_idempotent_id");
+  r["mutations"] = mutations;
   return r;
 }
 

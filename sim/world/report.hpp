@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/world/world.hpp"
+#include "sim/world/simulation.hpp"
 
 namespace clsim::sim {
 
@@ -20,6 +20,6 @@ struct RunInfo {
 };
 
 const char* result_name(int exit_code);
-nlohmann::ordered_json build_report(const RunInfo& info, World& world);
+nlohmann::ordered_json build_report(const RunInfo& info, Simulation& sim);
 
 }  // namespace clsim::sim

@@ -11,6 +11,7 @@ std::string trace_identity(std::string_view identity, std::uint64_t seed) {
 World::World(WorldConfig config, std::string_view identity)
     : config_(std::move(config)), scheduler_(config_.seed, config_.start, trace_) {
   trace_.begin(trace_identity(identity, config_.seed));
+  if (config_.trace_sink) trace_.set_sink(config_.trace_sink);
 }
 
 Prng& World::stream(const std::string& name) {
@@ -20,6 +21,7 @@ Prng& World::stream(const std::string& name) {
 }
 
 void World::guard_event_budget() {
+  if (after_event_) after_event_();
   if (progress_ && scheduler_.events_processed() % kProgressEvery == 0) progress_(*this);
   if (scheduler_.events_processed() >= config_.max_events)
     set_fatal("event budget exhausted: more than " + std::to_string(config_.max_events) + " events");

@@ -27,6 +27,7 @@ struct WorldConfig {
   Duration max_time = Duration(30LL * 86400 * 1000000);  // 30 days
   std::uint64_t max_events = 50'000'000;
   nlohmann::ordered_json world = nlohmann::ordered_json::object();  // effective world{} table
+  Trace::Sink trace_sink;  // every trace line, from the first (--trace)
 };
 
 struct CheckFailure {
@@ -71,6 +72,8 @@ class World {
   // Called every kProgressEvery events (the command line prints a progress line).
   void set_progress(std::function<void(World&)> fn) { progress_ = std::move(fn); }
   static constexpr std::uint64_t kProgressEvery = 8192;
+  // Called after every processed event (incremental invariant checks).
+  void set_after_event(std::function<void()> fn) { after_event_ = std::move(fn); }
   InvariantStats& invariant_stats() { return invariant_stats_; }
   CrashPlan& crash_plan() { return crash_plan_; }
   const std::vector<Violation>& violations() const { return violations_; }
@@ -93,6 +96,7 @@ class World {
   InvariantStats invariant_stats_;
   CrashPlan crash_plan_;
   std::function<void(World&)> progress_;
+  std::function<void()> after_event_;
 };
 
 }  // namespace clsim::sim

@@ -1,0 +1,69 @@
+// One open handle on a simulated file, with SQLite's return codes: what an
+// sqlite3_file of the simulated-disk VFS does, callable from C++ (and tests)
+// without going through SQLite. Fault injection happens here, per call.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sim/disk/file_image.hpp"
+#include "sim/disk/file_locks.hpp"
+#include "sim/disk/shared_memory.hpp"
+
+namespace clsim::sim {
+
+class SimDisk;
+
+// A file as the disk knows it (an inode): bytes, locks and, for a database, its
+// WAL index. Handles keep it alive, so a file deleted while open stays readable
+// through them, as on unix.
+struct DiskNode {
+  FileImage image;
+  FileLocks locks;
+  std::unique_ptr<SharedMemory> shm;
+  std::uint64_t syncs = 0;
+  std::uint64_t writes = 0;
+  int open_handles = 0;
+};
+
+class DiskFile {
+ public:
+  DiskFile(SimDisk& disk, std::string name, std::shared_ptr<DiskNode> node, std::uint64_t id, bool delete_on_close);
+  // Releases this handle's locks and WAL-index mapping, then deletes the file if
+  // it was opened delete-on-close.
+  ~DiskFile();
+  DiskFile(const DiskFile&) = delete;
+  DiskFile& operator=(const DiskFile&) = delete;
+
+  const std::string& name() const { return name_; }
+  std::int64_t size() const { return std::int64_t(node_->image.size()); }
+
+  // SQLITE_OK, SQLITE_IOERR_SHORT_READ (rest zero-filled) or SQLITE_IOERR_READ.
+  int read(void* out, int bytes, std::int64_t offset);
+  // SQLITE_OK, SQLITE_IOERR_WRITE or SQLITE_FULL (a write that grows the file).
+  int write(const void* data, int bytes, std::int64_t offset);
+  int truncate(std::int64_t size_bytes);
+  // SQLITE_OK (the file is durable) or SQLITE_IOERR_FSYNC (nothing changed).
+  int sync();
+
+  int lock(int level) { return node_->locks.lock(lock_level_, level); }
+  int unlock(int level);
+  bool check_reserved() const { return node_->locks.reserved(); }
+  int lock_level() const { return lock_level_; }
+
+  int shm_map(int region, int region_bytes, bool extend, void volatile** out);
+  int shm_lock(int offset, int n, int flags);
+  // Drops the mapping; the last connection out frees the WAL index.
+  void shm_unmap();
+
+ private:
+  SimDisk& disk_;
+  std::string name_;
+  std::shared_ptr<DiskNode> node_;
+  std::uint64_t id_;
+  bool delete_on_close_;
+  int lock_level_ = 0;
+  bool shm_attached_ = false;
+};
+
+}  // namespace clsim::sim

@@ -1,0 +1,143 @@
+#include "sim/world/invariant_checker.hpp"
+
+#include "sim/world/simulation.hpp"
+
+namespace clsim::sim {
+
+namespace {
+
+// The lifecycle as the simulator's own model knows it, independent of the
+// engine's table: a bug in the engine's table must not hide from this check.
+bool allowed(const std::string& from, const std::string& to) {
+  static const std::set<std::pair<std::string, std::string>> kAllowed = {
+      {"CREATED", "PUBLISHING"}, {"PUBLISHING", "RUNNING"},    {"PUBLISHING", "FAILED"},
+      {"RUNNING", "CLOSED"},     {"CLOSED", "REWARD_CLAIM"}, {"REWARD_CLAIM", "EXPIRED"}};
+  return kAllowed.count({from, to}) != 0;
+}
+
+bool terminal(const std::string& state) { return state == "EXPIRED" || state == "FAILED"; }
+
+// "[c-12/1]" inside a tweet's text, the engine's per-step marker.
+std::string marker_in(const std::string& text) {
+  const auto open = text.rfind("[c-");
+  if (open == std::string::npos) return {};
+  const auto close = text.find(']', open);
+  return close == std::string::npos ? std::string() : text.substr(open, close - open + 1);
+}
+
+}  // namespace
+
+void InvariantChecker::fail(const std::string& invariant, const std::string& message) {
+  if (!reported_.insert(invariant + "|" + message).second) return;
+  sim_.world().add_violation(invariant, message);
+}
+
+void InvariantChecker::pass(const char* invariant, std::int64_t n) { sim_.world().invariant_stats().checked(invariant, n); }
+
+void InvariantChecker::on_engine_event(int engine_no, std::string_view event, const nlohmann::json& fields) {
+  if (event != "transition") return;
+  const std::string id = fields.value("campaign", ""), from = fields.value("from", ""), to = fields.value("to", "");
+  pass("valid_transitions");
+  if (!allowed(from, to))
+    fail("valid_transitions", "engine " + std::to_string(engine_no) + " moved " + id + " " + from + " -> " + to);
+}
+
+void InvariantChecker::scan_new_tweets() {
+  const auto& tweets = sim_.twitter().tweets();
+  for (; tweets_seen_ < tweets.size(); ++tweets_seen_) {
+    const std::string marker = marker_in(tweets[tweets_seen_].tweet.text);
+    if (marker.empty()) continue;
+    pass("no_duplicate_tweet");
+    if (++tweets_per_marker_[marker] > 1)
+      fail("no_duplicate_tweet", "campaign step " + marker + " was tweeted " +
+                                     std::to_string(tweets_per_marker_[marker]) + " times");
+  }
+}
+
+void InvariantChecker::scan_new_ledger_executions() {
+  const auto& done = sim_.hedera().executed();
+  for (; executions_seen_ < done.size(); ++executions_seen_) {
+    const auto& tx = done[executions_seen_];
+    if (tx.status != engine::LedgerStatus::SUCCESS) continue;
+    if (tx.to.rfind("escrow:", 0) == 0) escrow_paid_in_[tx.to] += tx.amount.minor;
+    if (tx.from.rfind("escrow:", 0) == 0) {
+      escrow_paid_out_[tx.from] += tx.amount.minor;
+      pass("escrow_not_overdrawn");
+      if (escrow_paid_out_[tx.from] > escrow_paid_in_[tx.from])
+        fail("escrow_not_overdrawn", tx.from + " paid out " + std::to_string(escrow_paid_out_[tx.from]) +
+                                         " but took in " + std::to_string(escrow_paid_in_[tx.from]));
+    }
+    if (tx.memo.rfind("clsim:", 0) != 0) continue;
+    const bool is_claim = tx.memo.find(":claim:") != std::string::npos;
+    const bool is_contract = tx.memo.size() > 7 && tx.memo.compare(tx.memo.size() - 7, 7, ":escrow") == 0;
+    const char* name = is_claim ? "single_payment" : is_contract ? "single_contract" : "single_transfer";
+    pass(name);
+    if (++executions_per_memo_[tx.memo] > 1)
+      fail(name, "ledger executed '" + tx.memo + "' " + std::to_string(executions_per_memo_[tx.memo]) + " times");
+  }
+}
+
+void InvariantChecker::after_event() {
+  scan_new_tweets();
+  scan_new_ledger_executions();
+  if (++events_ % kFullEvery == 0) full_sweep();
+}
+
+void InvariantChecker::full_sweep() {
+  auto& hedera = sim_.hedera();
+  pass("ledger_supply");
+  if (hedera.accounts().sum_balances() != hedera.total_minted())
+    fail("ledger_supply", "balances sum to " + std::to_string(hedera.accounts().sum_balances().minor) +
+                              " but " + std::to_string(hedera.total_minted().minor) + " was minted");
+  auto& reader = sim_.reader();
+  const auto campaigns = reader.campaigns();
+  if (!reader.last_error().empty()) return;  // the disk is down; the next sweep will see
+  std::map<std::string, int> close_timers;
+  for (const auto& t : reader.timers())
+    if (t.kind == "close") ++close_timers[t.campaign_id];
+  for (const auto& c : campaigns) {
+    pass("money_conserved");
+    const std::int64_t books = c.claimed.minor + c.refunded.minor + c.returned.minor + c.claimable.minor + c.in_flight.minor;
+    if (c.escrowed.minor > 0 && books != c.escrowed.minor && c.state != "RUNNING" && c.state != "PUBLISHING")
+      fail("money_conserved", c.id + " (" + c.state + "): escrowed " + std::to_string(c.escrowed.minor) +
+                                  " but claimed+refunded+returned+claimable+in flight = " + std::to_string(books));
+    if (c.state == "RUNNING") {
+      pass("one_close_timer");
+      if (close_timers[c.id] != 1)
+        fail("one_close_timer", c.id + " is RUNNING with " + std::to_string(close_timers[c.id]) + " close timers");
+    }
+  }
+}
+
+void InvariantChecker::final_check(bool quiet) {
+  scan_new_tweets();
+  scan_new_ledger_executions();
+  full_sweep();
+  auto& reader = sim_.reader();
+  const auto campaigns = reader.campaigns();
+  if (!reader.last_error().empty()) {
+    fail("store_readable", "the store could not be read at the end: " + reader.last_error());
+    return;
+  }
+  std::string stuck;
+  for (const auto& c : campaigns) {
+    if (c.state != "CREATED" && !terminal(c.state)) stuck += (stuck.empty() ? "" : ", ") + c.id + " " + c.state;
+    if (!terminal(c.state)) continue;
+    pass("money_settled");
+    const std::int64_t balance = sim_.hedera().balance("escrow:" + c.id).minor;
+    if (balance != 0) fail("money_settled", c.id + " is " + c.state + " with " + std::to_string(balance) + " left in escrow");
+    if (c.escrowed.minor > 0 && c.claimed.minor + c.refunded.minor + c.returned.minor != c.escrowed.minor)
+      fail("money_settled", c.id + ": claimed + refunded + returned != escrowed budget");
+  }
+  pass("liveness");
+  if (!stuck.empty()) fail("liveness", "campaigns not finished at the end: " + stuck);
+  else if (!quiet) fail("liveness", "foreground work still pending at max_time");
+  pass("clients_converge");
+  if (quiet)
+    for (const auto& lag : sim_.hub().lagging_views()) fail("clients_converge", "a dashboard view lags the engine: " + lag);
+  pass("outbox_drained");
+  if (quiet && reader.outbox_backlog() > 0)
+    fail("outbox_drained", std::to_string(reader.outbox_backlog()) + " outbox rows never published");
+}
+
+}  // namespace clsim::sim

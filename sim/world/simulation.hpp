@@ -1,0 +1,115 @@
+// A simulated deployment of the campaign engine: the world (virtual time, trace,
+// streams), the mock services every engine shares (X, Hedera, Redis, WebSocket
+// hub), the simulated disk holding the one database, and N engine slots.
+// Scenarios, replays and property tests all build their runs through this class.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.hpp"
+#include "engine/queries.hpp"
+#include "mocks/fault_counter.hpp"
+#include "mocks/hedera/hedera_service.hpp"
+#include "mocks/redis/bus_faults.hpp"
+#include "mocks/redis/redis_mock.hpp"
+#include "mocks/twitter/twitter_service.hpp"
+#include "mocks/websocket/websocket_hub.hpp"
+#include "sim/disk/sim_disk.hpp"
+#include "sim/world/engine_host.hpp"
+#include "sim/world/world.hpp"
+
+namespace clsim::sim {
+
+class InvariantChecker;
+
+class Simulation {
+ public:
+  inline static const std::string kDatabase = "campaigns.db";
+
+  // `world` in config is the effective world{} table (engines, audience,
+  // accounts, faults). Throws std::invalid_argument naming a bad key.
+  Simulation(WorldConfig config, std::string_view identity, engine::Mutations mutations = {});
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  World& world() { return world_; }
+  int engine_count() const { return int(hosts_.size()); }
+  EngineHost& host(int n) { return *hosts_.at(std::size_t(n - 1)); }
+
+  // Commands go to the lowest-numbered live engine; none live is a refusal.
+  engine::CommandResult create(const engine::CampaignSpec& spec);
+  engine::CommandResult update(const std::string& id, const engine::CampaignUpdate& change, const std::string& by);
+  engine::CommandResult publish(const std::string& id, const std::string& by);
+  engine::CommandResult claim(const std::string& id, const std::string& user);
+
+  // crash(n): a process crash, or with disk.lose_unsynced_on_crash a power loss
+  // that stops every engine on the disk. A restart is scheduled when asked.
+  void crash(int n, std::optional<Duration> restart_after = std::nullopt);
+  void restart(int n);
+
+  // Merges a fault table ({"twitter": {...}, ...}); heal() turns every fault off.
+  // Returns "" or an error naming the bad key (nothing changed then).
+  std::string merge_faults(const nlohmann::json& table);
+  void heal();
+  const nlohmann::ordered_json& faults_in_force() const { return faults_; }
+  nlohmann::ordered_json fault_counts() const;
+  bool lose_unsynced_on_crash() const;
+
+  engine::StoreReader& reader() { return *reader_; }
+  mocks::TwitterService& twitter() { return *twitter_; }
+  mocks::HederaService& hedera() { return *hedera_; }
+  mocks::WebSocketHub& hub() { return *hub_; }
+  SimDisk& disk() { return *disk_; }
+  mocks::RedisMock& redis() { return redis_; }
+  mocks::BusFaults& bus_faults() { return *bus_faults_; }
+  mocks::FaultCounter& fault_counter() { return counter_; }
+  const engine::Mutations& mutations() const { return mutations_; }
+  InvariantChecker& invariants() { return *checker_; }
+
+  // Observers of every state update an engine publishes (before the hub sees it).
+  void add_state_listener(std::function<void(const engine::StateUpdate&)> fn) { listeners_.push_back(std::move(fn)); }
+  // The Notifier engines publish into: tells listeners, then the WebSocket hub.
+  engine::Notifier& notifier() { return tap_; }
+
+  // Called by engine hosts when an engine's hooks see a crash point fire.
+  void note_crash_point(int n, Duration restart_after) { pending_restart_[n] = restart_after; }
+
+ private:
+  friend class EngineHost;
+  void on_handler_exception(int owner, std::exception_ptr e);
+  template <class F>
+  engine::CommandResult route(const char* what, F&& call);
+  void count_crash() { counter_.add("crash"); }
+
+  World world_;
+  engine::Mutations mutations_;
+  mocks::FaultCounter counter_;
+  SimClock world_clock_;
+  nlohmann::ordered_json faults_ = nlohmann::ordered_json::object();
+  std::unique_ptr<SimDisk> disk_;
+  std::unique_ptr<mocks::TwitterService> twitter_;
+  std::unique_ptr<mocks::HederaService> hedera_;
+  mocks::RedisMock redis_;
+  std::unique_ptr<mocks::BusFaults> bus_faults_;
+  std::unique_ptr<mocks::WebSocketHub> hub_;
+  mocks::TwitterConfig twitter_base_;
+  mocks::HederaConfig hedera_base_;
+  std::vector<std::unique_ptr<EngineHost>> hosts_;
+  std::unique_ptr<engine::StoreReader> reader_;
+  std::unique_ptr<InvariantChecker> checker_;
+  std::map<int, Duration> pending_restart_;
+  std::vector<mocks::WebSocketHub::ClientId> clients_;
+  std::vector<std::function<void(const engine::StateUpdate&)>> listeners_;
+  struct Tap final : engine::Notifier {
+    explicit Tap(Simulation& s) : sim(s) {}
+    void publish(const engine::StateUpdate& u) override;
+    Simulation& sim;
+  } tap_{*this};
+};
+
+}  // namespace clsim::sim
