@@ -20,7 +20,21 @@ const std::vector<CatalogueEntry>& crash_point_catalogue() {
 
 const std::vector<CatalogueEntry>& invariant_catalogue() {
   static const std::vector<CatalogueEntry> invariants = {
-      {"liveness", "when the script ends the world becomes quiet within max_time; nothing is stuck"},
+      {"valid_transitions", "every state change is one of the lifecycle's allowed moves"},
+      {"ledger_supply", "the ledger's balances sum to everything minted (no money made or lost)"},
+      {"no_duplicate_tweet", "each campaign step ([c-N/1], [c-N/2]) is tweeted at most once"},
+      {"single_contract", "each campaign's escrow registration executes at most once on the ledger"},
+      {"single_payment", "each (campaign, user) reward is paid at most once"},
+      {"single_transfer", "each refund and each return of unclaimed rewards executes at most once"},
+      {"escrow_not_overdrawn", "an escrow account never pays out more than it took in"},
+      {"money_conserved", "for every campaign: claimed + refunded + returned + claimable + in flight = budget"},
+      {"one_close_timer", "every RUNNING campaign has exactly one pending close timer"},
+      {"engine_assertion", "no CLSIM_ASSERT in engine code fails"},
+      {"liveness", "at the end every published campaign is EXPIRED or FAILED and the world is quiet"},
+      {"money_settled", "a finished campaign's escrow is empty and its budget fully accounted for"},
+      {"outbox_drained", "at the end every outbox row has been published"},
+      {"clients_converge", "at the end every dashboard client's view matches the engine's latest state"},
+      {"store_readable", "the store can be read at the end of the run"},
   };
   return invariants;
 }
