@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "reports/html_charts.hpp"
+
 namespace clsim::reports {
 
 using json = nlohmann::ordered_json;
@@ -64,7 +66,17 @@ std::string render_run(const json& r) {
            (i.value("violations", 0) ? "fail" : "pass") + ">" + str(i, "violations") + "</td></tr>";
     s += "</table>";
   }
+  if (r.contains("timeline")) s += "<h3>Campaign states over virtual time</h3>" + state_legend() + timeline_svg(r["timeline"]);
+  if (r.contains("latency_us") && r["latency_us"].is_object()) {
+    s += "<h3>Latencies</h3>";
+    for (auto it = r["latency_us"].begin(); it != r["latency_us"].end(); ++it) s += histogram_svg(it.key(), it.value());
+  }
   if (r.contains("faults")) s += "<h3>Faults injected</h3>" + counts_table(r["faults"], "fault", "count");
+  if (r.contains("coverage")) {
+    s += "<h3>Coverage</h3>";
+    for (const char* k : {"transitions", "crash_points", "sometimes"})
+      if (r["coverage"].contains(k)) s += std::string("<h4>") + k + "</h4>" + counts_table(r["coverage"][k], k, "count");
+  }
   if (r.contains("checks")) {
     s += "<h3>Failed checks</h3><ul>";
     for (const auto& c : r["checks"])

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/world/report_timeline.hpp"
+
 namespace clsim::sim {
 
 const char* result_name(int exit_code) {
@@ -39,7 +41,7 @@ nlohmann::ordered_json build_report(const RunInfo& info, Simulation& sim) {
     for (const auto& [k, v] : by_state) states[k] = v;
     r["campaigns"] = {{"total", campaigns.size()}, {"by_state", states}};
   }
-  r["latency_us"] = json::object();
+  add_time_views(r, sim);
   r["checks_run"] = world.checks_run();
   if (!world.check_failures().empty()) {
     json checks = json::array();
