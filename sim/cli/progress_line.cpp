@@ -13,8 +13,9 @@ void ProgressLine::update(sim::World& world) {
   const double reached_h = double(engine::to_us(world.now() - world.config().start)) / 3.6e9;
   const double max_h = double(world.config().max_time.count()) / 3.6e9;
   const double rate = wall_s > 0 ? double(world.scheduler().events_processed()) / wall_s : 0.0;
-  std::fprintf(stderr, "\r\033[K%s: virtual %.1f h of %.0f h, %.0f events/s, %zu violations, %.1f s",
-               script_.c_str(), reached_h, max_h, rate, world.violations().size(), wall_s);
+  std::fprintf(stderr, "\r\033[K%s: virtual %.1f h of %.0f h, %.0f events/s, %lld faults, %zu violations, %.1f s",
+               script_.c_str(), reached_h, max_h, rate, (long long)world.fault_total(), world.violations().size(),
+               wall_s);
   std::fflush(stderr);
 }
 

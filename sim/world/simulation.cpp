@@ -77,6 +77,11 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   hub_->set_resync([this](const std::string& id, std::int64_t after) { return reader_->updates_since(id, after); });
   checker_ = std::make_unique<InvariantChecker>(*this);
   world_.set_after_event([this] { checker_->after_event(); });
+  world_.set_fault_total([this] {
+    std::int64_t n = 0;
+    for (const auto& [k, v] : counter_.all()) n += v;
+    return n;
+  });
 }
 
 Simulation::~Simulation() {

@@ -72,6 +72,9 @@ class World {
   // Called every kProgressEvery events (the command line prints a progress line).
   void set_progress(std::function<void(World&)> fn) { progress_ = std::move(fn); }
   static constexpr std::uint64_t kProgressEvery = 8192;
+  // Faults injected so far, as the services count them (for the progress line).
+  void set_fault_total(std::function<std::int64_t()> fn) { fault_total_ = std::move(fn); }
+  std::int64_t fault_total() const { return fault_total_ ? fault_total_() : 0; }
   // Called after every processed event (incremental invariant checks).
   void set_after_event(std::function<void()> fn) { after_event_ = std::move(fn); }
   InvariantStats& invariant_stats() { return invariant_stats_; }
@@ -97,6 +100,7 @@ class World {
   CrashPlan crash_plan_;
   std::function<void(World&)> progress_;
   std::function<void()> after_event_;
+  std::function<std::int64_t()> fault_total_;
 };
 
 }  // namespace clsim::sim
