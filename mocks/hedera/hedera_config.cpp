@@ -1,6 +1,6 @@
 #include "mocks/hedera/hedera_config.hpp"
 
-#include "mocks/twitter/knob_reader.hpp"
+#include "mocks/knob_reader.hpp"
 
 namespace clsim::mocks {
 

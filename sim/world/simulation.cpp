@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "mocks/knob_reader.hpp"
 #include "sim/disk/sqlite_prng.hpp"
 #include "sim/world/invariant_checker.hpp"
 
@@ -29,15 +30,15 @@ std::string merge_disk_faults(DiskFaults& d, const json& t) {
   for (auto it = t.begin(); it != t.end(); ++it) {
     const std::string& k = it.key();
     const json& v = it.value();
-    const bool is_bool = v.is_boolean();
-    const bool is_rate = v.is_number() && v.get<double>() >= 0.0 && v.get<double>() <= 1.0;
-    if (k == "torn_write" && is_bool) next.torn_write = v.get<bool>();
-    else if (k == "full" && is_bool) next.full = v.get<bool>();
-    else if (k == "lose_unsynced_on_crash" && is_bool) continue;
-    else if (k == "ioerr_rate" && is_rate) next.ioerr_rate = v.get<double>();
-    else if (k == "torn_write" || k == "full" || k == "lose_unsynced_on_crash") return "faults.disk." + k + ": expected a boolean";
-    else if (k == "ioerr_rate") return "faults.disk.ioerr_rate: expected a rate in [0, 1]";
-    else return "faults.disk: unknown key '" + k + "'";
+    const std::string where = "faults.disk." + k;
+    bool unused = false;
+    std::string err;
+    if (k == "torn_write") err = mocks::knobs::read(v, where, next.torn_write);
+    else if (k == "full") err = mocks::knobs::read(v, where, next.full);
+    else if (k == "ioerr_rate") err = mocks::knobs::read(v, where, next.ioerr_rate);
+    else if (k == "lose_unsynced_on_crash") err = mocks::knobs::read(v, where, unused);
+    else err = "faults.disk: unknown key '" + k + "'";
+    if (!err.empty()) return err;
   }
   d = next;
   return "";

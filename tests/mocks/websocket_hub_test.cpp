@@ -164,7 +164,7 @@ TEST(WebSocketHub, ResyncRetriesWhileEngineIsDownAreBoundedSoTheWorldGetsQuiet) 
 TEST(WebSocketHub, FaultTablesAreValidatedWholeAndHealTurnsThemOff) {
   WsWorld w;
   EXPECT_EQ(w.hub.check_faults({{"disconnect_rate", 0.5}, {"slow_clients", 2}}), "");
-  EXPECT_EQ(w.hub.check_faults({{"disconnect_rate", 2}}), "faults.websocket.disconnect_rate: expected a rate between 0 and 1");
+  EXPECT_EQ(w.hub.check_faults({{"disconnect_rate", 2}}), "faults.websocket.disconnect_rate: expected a rate in [0, 1]");
   EXPECT_EQ(w.hub.check_faults({{"slow", 1}}), "faults.websocket: unknown key 'slow'");
   w.hub.merge_faults({{"disconnect_rate", 0.5}, {"slow_clients", 2}});
   EXPECT_EQ(w.hub.faults.slow_clients, 2);

@@ -1,6 +1,6 @@
 // Reads fault knobs from a JSON table (a `world.faults.<service>` table as the Lua
 // layer hands it over): rates as numbers, flags as booleans, durations as integer
-// microseconds. Shared by the Twitter and Hedera mocks; errors name the key.
+// microseconds. Shared by every mock and the disk; errors name the key.
 #pragma once
 #include <cstdint>
 #include <string>
