@@ -71,6 +71,42 @@ struct RetryPolicy {
   int max_attempts = 12;
 };
 
+// Rule campaigns (issue 8): a business's customer events earn rewards when they
+// match a rule. A condition reads a dot path in the event payload.
+struct RuleCondition {
+  std::string field;  // "amount", "cart.total"
+  std::string op;     // = != > >= < <= contains in
+  nlohmann::json value;
+};
+
+struct Rule {
+  std::string event_type;
+  std::vector<RuleCondition> when;
+  Money reward;
+};
+
+struct RuleCampaignSpec {
+  std::optional<std::string> id;  // "r-<n>" assigned when absent
+  std::string owner;
+  Money budget;
+  Duration duration{};
+  std::vector<Rule> rules;
+};
+
+struct CustomerEvent {
+  std::string id, type, user;
+  nlohmann::json payload = nlohmann::json::object();
+};
+
+// Backoff for a customer event whose processing failed transiently: attempt n
+// waits uniform [0, min(cap, base * factor^n)]; after max_attempts it is dead-lettered.
+struct RuleRetryPolicy {
+  Duration base = Duration(1'000'000);
+  int factor = 2;
+  Duration cap = Duration(60'000'000);
+  int max_attempts = 5;
+};
+
 struct EngineOptions {
   std::string db_path = "clsim.db";
   std::string vfs;               // empty: SQLite's default VFS
@@ -81,6 +117,7 @@ struct EngineOptions {
   Duration heartbeat_interval = Duration(30'000'000);
   std::string ledger_payer = "0.0.2";              // engine's operator account
   std::string treasury_account = "treasury";
+  RuleRetryPolicy rule_retry;
 };
 
 struct EnginePorts {
@@ -124,6 +161,12 @@ class Engine {
   CommandResult update(const std::string& id, const CampaignUpdate& change, const std::string& by);
   CommandResult publish(const std::string& id, const std::string& by);
   CommandResult claim(const std::string& id, const std::string& user);
+
+  // Rule campaigns: create (escrows the budget from the owner), take in a customer
+  // event (validated, queued through the outbox), re-drive a dead-lettered event.
+  CommandResult create_rule_campaign(const RuleCampaignSpec& spec);
+  CommandResult customer_event(const CustomerEvent& event);
+  CommandResult redrive(const std::string& event_id);
 
   // State updates after `seq` for a reconnecting client, in order.
   std::vector<StateUpdate> updates_since(const std::string& id, std::int64_t seq);

@@ -21,6 +21,9 @@ std::vector<StateUpdate> Engine::updates_since(const std::string& id, std::int64
   return impl_->updates_since(id, seq);
 }
 Health Engine::health() { return impl_->health(); }
+CommandResult Engine::create_rule_campaign(const RuleCampaignSpec& spec) { return impl_->create_rule_campaign(spec); }
+CommandResult Engine::customer_event(const CustomerEvent& event) { return impl_->customer_event(event); }
+CommandResult Engine::redrive(const std::string& event_id) { return impl_->redrive(event_id); }
 
 EngineImpl::EngineImpl(EnginePorts p, EngineOptions options)
     : clock_(p.clock),

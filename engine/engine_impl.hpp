@@ -82,8 +82,23 @@ class EngineImpl {
   CommandResult claim(const std::string& id, const std::string& user);
   std::vector<StateUpdate> updates_since(const std::string& id, std::int64_t seq);
   Health health();
+  // --- rule campaigns (engine/rules/)
+  CommandResult create_rule_campaign(const RuleCampaignSpec& spec);
+  CommandResult customer_event(const CustomerEvent& event);
+  CommandResult redrive(const std::string& event_id);
 
  private:
+  // --- rule campaigns (engine/rules/): bus delivery, matching, payment, retries, funding, end
+  void rule_delivery(const BusDelivery& d);
+  bool rule_process(const std::string& event_id);
+  void rule_pay_next(const std::string& event_id);
+  void rule_event_failed(const std::string& event_id, const std::string& why);
+  void rule_timer(const std::string& id, const std::string& kind);
+  void rule_fund(const std::string& campaign);
+  void rule_end(const std::string& campaign);
+  void rule_refund(const std::string& campaign);
+  std::set<std::string> rule_busy_;  // events and campaigns with a ledger call in flight here
+
   // --- plumbing (engine_impl.cpp)
   template <class F>
   TxOutcome run_tx(F&& body);

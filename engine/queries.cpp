@@ -171,3 +171,65 @@ std::vector<StateUpdate> StoreReader::updates_since(const std::string& id, std::
 }
 
 }  // namespace clsim::engine
+
+namespace clsim::engine {
+
+std::vector<RuleCampaignRecord> StoreReader::rule_campaigns() {
+  return read([&](SqliteDb& db) {
+    std::vector<RuleCampaignRecord> out;
+    auto& q = db.prepare(
+        "SELECT c.id, c.owner, c.state, c.budget, c.funded, c.start_us, c.end_us, "
+        "CASE WHEN c.refunded = 1 THEN c.refund_amount ELSE 0 END, "
+        "(SELECT COALESCE(SUM(reward), 0) FROM rule_matches m WHERE m.campaign_id = c.id AND m.status = 'paid'), "
+        "(SELECT COALESCE(SUM(reward), 0) FROM rule_matches m WHERE m.campaign_id = c.id AND m.status IN "
+        "('pending', 'paid', 'failed')) FROM rule_campaigns c ORDER BY c.id");
+    while (q.step()) {
+      RuleCampaignRecord r;
+      r.id = q.text_at(0), r.owner = q.text_at(1), r.state = q.text_at(2), r.budget = Money(q.int_at(3));
+      r.funded = q.int_at(4) != 0, r.start_us = q.int_at(5), r.end_us = q.int_at(6);
+      r.refunded = Money(q.int_at(7)), r.paid = Money(q.int_at(8)), r.reserved = Money(q.int_at(9));
+      out.push_back(std::move(r));
+    }
+    q.reset();
+    return out;
+  });
+}
+
+std::vector<RuleMatchRecord> StoreReader::rule_matches(const std::string& campaign_id) {
+  return read([&](SqliteDb& db) {
+    std::vector<RuleMatchRecord> out;
+    auto& q = db.prepare("SELECT campaign_id, event_id, user_id, reward, status, reason, trace_id FROM rule_matches "
+                         "WHERE ? = '' OR campaign_id = ? ORDER BY campaign_id, at_us, event_id");
+    q.bind(1, campaign_id).bind(2, campaign_id);
+    while (q.step())
+      out.push_back(RuleMatchRecord{q.text_at(0), q.text_at(1), q.text_at(2), Money(q.int_at(3)), q.text_at(4),
+                                    q.text_at(5), q.text_at(6)});
+    q.reset();
+    return out;
+  });
+}
+
+std::vector<DeadLetterRecord> StoreReader::dead_letters() {
+  return read([&](SqliteDb& db) {
+    std::vector<DeadLetterRecord> out;
+    auto& q = db.prepare("SELECT event_id, reason, message, attempts FROM dead_letters ORDER BY event_id");
+    while (q.step()) out.push_back(DeadLetterRecord{q.text_at(0), q.text_at(1), q.text_at(2), q.int_at(3)});
+    q.reset();
+    return out;
+  });
+}
+
+std::vector<CustomerEventRecord> StoreReader::customer_events() {
+  return read([&](SqliteDb& db) {
+    std::vector<CustomerEventRecord> out;
+    auto& q = db.prepare("SELECT event_id, type, user_id, status, trace_id, attempts, intake_us FROM customer_events "
+                         "ORDER BY event_id");
+    while (q.step())
+      out.push_back(CustomerEventRecord{q.text_at(0), q.text_at(1), q.text_at(2), q.text_at(3), q.text_at(4),
+                                        q.int_at(5), q.int_at(6)});
+    q.reset();
+    return out;
+  });
+}
+
+}  // namespace clsim::engine

@@ -50,6 +50,31 @@ struct TimerRecord {
   std::int64_t due_us = 0;
 };
 
+// Rule campaigns (engine/rules/). reserved = paid + being paid + failed payments.
+struct RuleCampaignRecord {
+  std::string id, owner, state;  // ACTIVE | ENDED
+  Money budget, paid, reserved, refunded;
+  bool funded = false;
+  std::int64_t start_us = 0, end_us = 0;
+};
+
+struct RuleMatchRecord {
+  std::string campaign_id, event_id, user;
+  Money reward;
+  std::string status;  // pending | paid | unpaid | failed (stored); the Lua view shows paid | unpaid
+  std::string reason, trace_id;
+};
+
+struct DeadLetterRecord {
+  std::string event_id, reason, message;  // reason: poison | retries_exhausted
+  std::int64_t attempts = 0;
+};
+
+struct CustomerEventRecord {
+  std::string event_id, type, user, status, trace_id;  // status: queued | matching | done | dead
+  std::int64_t attempts = 0, intake_us = 0;
+};
+
 class StoreReader {
  public:
   StoreReader(std::string db_path, std::string vfs);
@@ -69,6 +94,11 @@ class StoreReader {
   std::vector<TimerRecord> timers();  // by due time
   std::map<std::string, std::int64_t> max_update_seq();
   std::vector<StateUpdate> updates_since(const std::string& id, std::int64_t seq);
+
+  std::vector<RuleCampaignRecord> rule_campaigns();  // in id order
+  std::vector<RuleMatchRecord> rule_matches(const std::string& campaign_id);  // "" for all
+  std::vector<DeadLetterRecord> dead_letters();  // in event id order
+  std::vector<CustomerEventRecord> customer_events();  // in event id order
 
   // The last read's error ("" when it succeeded): an unreadable store is not an empty one.
   const std::string& last_error() const { return error_; }

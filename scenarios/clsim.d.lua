@@ -188,8 +188,10 @@ function rewards(c) end
 function crash_at(point, opts) end
 
 ---Crashes engine n now (a process crash; a power loss with disk.lose_unsynced_on_crash).
+---With `restart_after` the engine starts again after that delay (an extension).
 ---@param n integer
-function crash(n) end
+---@param restart_after? Micros
+function crash(n, restart_after) end
 
 ---Starts engine n again on the same disk.
 ---@param n integer

@@ -83,6 +83,10 @@ void EngineImpl::relay_next() {
 void EngineImpl::ack(const std::string& entry_id) { bus_.ack(kEventStream, kConsumerGroup, entry_id); }
 
 void EngineImpl::on_delivery(const BusDelivery& d) {
+  if (d.message.type == "customer:event:v1:requested") {
+    rule_delivery(d);  // engine/rules/
+    return;
+  }
   const char* step_name = step_for_type(d.message.type);
   if (!step_name) {
     ack(d.entry_id);  // notifications for other services; nothing for the engine to do

@@ -66,6 +66,27 @@ CREATE TABLE rewards (
   status TEXT NOT NULL, tx_payer TEXT, tx_start_us INTEGER, updated_us INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, user_id));
 )sql",
+      // 5: rule campaigns, customer events, their matches and dead letters.
+      R"sql(
+CREATE TABLE rule_campaigns (
+  id TEXT PRIMARY KEY, owner TEXT NOT NULL, budget INTEGER NOT NULL, rules TEXT NOT NULL,
+  state TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+  fund_tx_payer TEXT, fund_tx_start_us INTEGER, funded INTEGER NOT NULL DEFAULT 0,
+  refund_amount INTEGER NOT NULL DEFAULT 0, refund_tx_payer TEXT, refund_tx_start_us INTEGER,
+  refunded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE customer_events (
+  event_id TEXT PRIMARY KEY, type TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL,
+  trace_id TEXT NOT NULL, intake_us INTEGER NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, updated_us INTEGER NOT NULL);
+CREATE TABLE rule_matches (
+  campaign_id TEXT NOT NULL REFERENCES rule_campaigns(id), event_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  rule_index INTEGER NOT NULL, reward INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+  trace_id TEXT NOT NULL, tx_payer TEXT, tx_start_us INTEGER, at_us INTEGER NOT NULL,
+  UNIQUE (campaign_id, event_id));
+CREATE TABLE dead_letters (
+  event_id TEXT PRIMARY KEY, reason TEXT NOT NULL, message TEXT NOT NULL, attempts INTEGER NOT NULL,
+  at_us INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }

@@ -163,6 +163,8 @@ void EngineImpl::dispatch_timer(const std::string& campaign, const std::string& 
     }
   } else if (kind.rfind(timer_kind::kClaimPrefix, 0) == 0) {
     run_claim(campaign, kind.substr(std::string(timer_kind::kClaimPrefix).size()), true);
+  } else if (kind.rfind("rule_", 0) == 0) {
+    rule_timer(campaign, kind);  // engine/rules/
   } else {
     CLSIM_ASSERT(hooks_, false, "unknown timer kind " + kind);
   }

@@ -149,9 +149,17 @@ int l_crash_at(lua_State* L) {
   });
 }
 
+// crash(n [, restart_after]): the optional delay restarts the engine (an extension).
 int l_crash(lua_State* L) {
   return guarded(L, [&] {
-    sim_of(L).crash(check_engine_no(L, 1));
+    const int n = check_engine_no(L, 1);
+    std::optional<Duration> restart_after;
+    if (!lua_isnoneornil(L, 2)) {
+      const lua_Integer us = luaL_checkinteger(L, 2);
+      luaL_argcheck(L, us >= 0, 2, "restart delay must be >= 0");
+      restart_after = Duration(us);
+    }
+    sim_of(L).crash(n, restart_after);
     return 0;
   });
 }

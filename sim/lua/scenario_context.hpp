@@ -73,5 +73,6 @@ void set_context(lua_State* L, ScenarioContext* ctx);
 void register_core_api(lua_State* L);
 void register_world_api(lua_State* L);
 void register_campaign_api(lua_State* L);
+void register_rules_api(lua_State* L);  // sim/lua/bindings_rules.cpp
 
 }  // namespace clsim::sim::lua

@@ -57,6 +57,7 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
   register_core_api(L);
   register_world_api(L);
   register_campaign_api(L);
+  register_rules_api(L);
   set_args(L, options.args);
   ctx.set_on_create(on_world);
   sandbox.set_random_source([&]() -> std::uint64_t {

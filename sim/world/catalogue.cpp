@@ -35,6 +35,10 @@ const std::vector<CatalogueEntry>& invariant_catalogue() {
       {"outbox_drained", "at the end every outbox row has been published"},
       {"clients_converge", "at the end every dashboard client's view matches the engine's latest state"},
       {"store_readable", "the store can be read at the end of the run"},
+      {"single_match", "each (rule campaign, customer event) reward executes at most once on the ledger"},
+      {"rule_budget", "a rule campaign's paid and reserved rewards, in the store and on the ledger, stay within budget"},
+      {"events_settled", "at the end every customer event is matched, unmatched or dead-lettered (nothing lost)"},
+      {"dead_letter_reason", "events are dead-lettered only as poison or after exhausted retries"},
   };
   return invariants;
 }

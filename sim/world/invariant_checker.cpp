@@ -68,9 +68,14 @@ void InvariantChecker::scan_new_ledger_executions() {
                                          " but took in " + std::to_string(escrow_paid_in_[tx.from]));
     }
     if (tx.memo.rfind("clsim:", 0) != 0) continue;
+    if (const auto m = tx.memo.find(":match:"); m != std::string::npos) rule_paid_out_[tx.memo.substr(6, m - 6)] += tx.amount.minor;
     const bool is_claim = tx.memo.find(":claim:") != std::string::npos;
     const bool is_contract = tx.memo.size() > 7 && tx.memo.compare(tx.memo.size() - 7, 7, ":escrow") == 0;
-    const char* name = is_claim ? "single_payment" : is_contract ? "single_contract" : "single_transfer";
+    const bool is_match = tx.memo.find(":match:") != std::string::npos;  // rule campaign rewards
+    const char* name = is_claim      ? "single_payment"
+                       : is_match    ? "single_match"
+                       : is_contract ? "single_contract"
+                                     : "single_transfer";
     pass(name);
     if (++executions_per_memo_[tx.memo] > 1)
       fail(name, "ledger executed '" + tx.memo + "' " + std::to_string(executions_per_memo_[tx.memo]) + " times");
@@ -89,6 +94,7 @@ void InvariantChecker::full_sweep() {
   if (hedera.accounts().sum_balances() != hedera.total_minted())
     fail("ledger_supply", "balances sum to " + std::to_string(hedera.accounts().sum_balances().minor) +
                               " but " + std::to_string(hedera.total_minted().minor) + " was minted");
+  check_rule_budgets();
   auto& reader = sim_.reader();
   const auto campaigns = reader.campaigns();
   if (!reader.last_error().empty()) return;  // the disk is down; the next sweep will see
@@ -106,6 +112,22 @@ void InvariantChecker::full_sweep() {
       if (close_timers[c.id] != 1)
         fail("one_close_timer", c.id + " is RUNNING with " + std::to_string(close_timers[c.id]) + " close timers");
     }
+  }
+}
+
+// Rule campaigns: what the store calls paid and what the ledger moved out of the
+// escrow for matches both stay within the budget.
+void InvariantChecker::check_rule_budgets() {
+  auto& reader = sim_.reader();
+  const auto rules = reader.rule_campaigns();
+  if (!reader.last_error().empty()) return;
+  for (const auto& r : rules) {
+    pass("rule_budget");
+    const std::int64_t on_ledger = rule_paid_out_[r.id];
+    if (r.paid > r.budget || r.reserved > r.budget || on_ledger > r.budget.minor)
+      fail("rule_budget", r.id + ": budget " + std::to_string(r.budget.minor) + " but paid " +
+                              std::to_string(r.paid.minor) + ", reserved " + std::to_string(r.reserved.minor) +
+                              ", ledger paid " + std::to_string(on_ledger));
   }
 }
 
@@ -129,6 +151,18 @@ void InvariantChecker::final_check(bool quiet) {
     if (c.escrowed.minor > 0 && c.claimed.minor + c.refunded.minor + c.returned.minor != c.escrowed.minor)
       fail("money_settled", c.id + ": claimed + refunded + returned != escrowed budget");
   }
+  for (const auto& e : reader.customer_events()) {
+    pass("events_settled");
+    if (e.status != "done" && e.status != "dead")
+      fail("events_settled", "customer event " + e.event_id + " ended " + e.status + " (trace " + e.trace_id + ")");
+  }
+  for (const auto& d : reader.dead_letters()) {
+    pass("dead_letter_reason");
+    if (d.reason != "poison" && d.reason != "retries_exhausted")
+      fail("dead_letter_reason", d.event_id + " dead-lettered for '" + d.reason + "'");
+  }
+  for (const auto& r : reader.rule_campaigns())
+    if (r.state != "ENDED") stuck += (stuck.empty() ? "" : ", ") + r.id + " " + r.state;
   pass("liveness");
   if (!stuck.empty()) fail("liveness", "campaigns not finished at the end: " + stuck);
   else if (!quiet) fail("liveness", "foreground work still pending at max_time");

@@ -35,6 +35,7 @@ class InvariantChecker {
   void scan_new_tweets();
   void scan_new_ledger_executions();
   void full_sweep();
+  void check_rule_budgets();
   void fail(const std::string& invariant, const std::string& message);
   void pass(const char* invariant, std::int64_t n = 1);
 
@@ -45,6 +46,7 @@ class InvariantChecker {
   std::map<std::string, std::int64_t> executions_per_memo_;
   std::map<std::string, std::int64_t> escrow_paid_in_;
   std::map<std::string, std::int64_t> escrow_paid_out_;
+  std::map<std::string, std::int64_t> rule_paid_out_;  // match payments on the ledger, by rule campaign
   std::set<std::string> reported_;  // one violation per (invariant, subject)
   std::uint64_t events_ = 0;
 };

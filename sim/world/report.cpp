@@ -37,9 +37,12 @@ nlohmann::ordered_json build_report(const RunInfo& info, Simulation& sim) {
     std::map<std::string, std::int64_t> by_state;
     const auto campaigns = sim.reader().campaigns();
     for (const auto& c : campaigns) ++by_state[c.state];
+    // Rule campaigns (ACTIVE -> ENDED) count alongside social ones.
+    const auto rule_campaigns = sim.reader().rule_campaigns();
+    for (const auto& c : rule_campaigns) ++by_state[c.state];
     json states = json::object();
     for (const auto& [k, v] : by_state) states[k] = v;
-    r["campaigns"] = {{"total", campaigns.size()}, {"by_state", states}};
+    r["campaigns"] = {{"total", campaigns.size() + rule_campaigns.size()}, {"by_state", states}};
   }
   add_time_views(r, sim);
   r["checks_run"] = world.checks_run();

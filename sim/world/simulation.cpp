@@ -232,5 +232,14 @@ engine::CommandResult Simulation::publish(const std::string& id, const std::stri
 engine::CommandResult Simulation::claim(const std::string& id, const std::string& user) {
   return route("claim", [&](engine::Engine& e) { return e.claim(id, user); });
 }
+engine::CommandResult Simulation::create_rule_campaign(const engine::RuleCampaignSpec& spec) {
+  return route("rule_campaign", [&](engine::Engine& e) { return e.create_rule_campaign(spec); });
+}
+engine::CommandResult Simulation::customer_event(const engine::CustomerEvent& event) {
+  return route("customer_event", [&](engine::Engine& e) { return e.customer_event(event); });
+}
+engine::CommandResult Simulation::redrive(const std::string& event_id) {
+  return route("redrive", [&](engine::Engine& e) { return e.redrive(event_id); });
+}
 
 }  // namespace clsim::sim

@@ -46,6 +46,9 @@ class Simulation {
   engine::CommandResult update(const std::string& id, const engine::CampaignUpdate& change, const std::string& by);
   engine::CommandResult publish(const std::string& id, const std::string& by);
   engine::CommandResult claim(const std::string& id, const std::string& user);
+  engine::CommandResult create_rule_campaign(const engine::RuleCampaignSpec& spec);
+  engine::CommandResult customer_event(const engine::CustomerEvent& event);
+  engine::CommandResult redrive(const std::string& event_id);
 
   // crash(n): a process crash, or with disk.lose_unsynced_on_crash a power loss
   // that stops every engine on the disk. A restart is scheduled when asked.

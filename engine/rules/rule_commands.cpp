@@ -1,0 +1,124 @@
+// Rule campaign commands: create (validated; the escrow is funded by a durable
+// timer right after), customer event intake (validated, stored and queued through
+// the outbox in one transaction) and redrive of a dead-lettered event.
+#include "engine/engine_impl.hpp"
+#include "engine/rules/rule_eval.hpp"
+#include "engine/rules/rule_names.hpp"
+
+namespace clsim::engine {
+
+namespace {
+bool rule_campaign_exists(SqliteDb& db, const std::string& id) {
+  auto& q = db.prepare("SELECT 1 FROM rule_campaigns WHERE id = ?");
+  q.bind(1, id);
+  const bool found = q.step();
+  q.reset();
+  return found;
+}
+}  // namespace
+
+CommandResult EngineImpl::create_rule_campaign(const RuleCampaignSpec& spec) {
+  if (auto why = validate_rule_spec(spec); !why.empty()) return CommandResult::refused(why);
+  std::string id;
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    if (spec.id) {
+      id = *spec.id;
+      if (rule_campaign_exists(s.db, id) || campaign_exists(s.db, id)) return "campaign " + id + " already exists";
+    } else {
+      do {
+        id = "r-" + std::to_string(next_counter(s.db, "rule_campaign"));
+      } while (rule_campaign_exists(s.db, id));
+    }
+    const auto now = clock_.now();
+    s.db.prepare("INSERT INTO rule_campaigns (id, owner, budget, rules, state, start_us, end_us) "
+                 "VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?)")
+        .bind(1, id)
+        .bind(2, spec.owner)
+        .bind(3, spec.budget.minor)
+        .bind(4, rules_to_json(spec.rules).dump())
+        .bind(5, to_us(now))
+        .bind(6, to_us(now + spec.duration))
+        .run();
+    arm(s, id, rules::kTimerFund, now);
+    arm(s, id, rules::kTimerEnd, now + spec.duration);
+    s.fx.traces.emplace_back("rule_campaign_created", nlohmann::json{{"campaign", id},
+                                                                     {"owner", spec.owner},
+                                                                     {"budget", spec.budget.minor},
+                                                                     {"end_us", to_us(now + spec.duration)}});
+    return {};
+  });
+  return out.ok ? CommandResult::success(id) : CommandResult::refused(out.reason);
+}
+
+CommandResult EngineImpl::customer_event(const CustomerEvent& ev) {
+  if (auto why = validate_customer_event(ev); !why.empty()) return CommandResult::refused(why);
+  bool duplicate = false;
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    auto& q = s.db.prepare("SELECT 1 FROM customer_events WHERE event_id = ?");
+    q.bind(1, ev.id);
+    duplicate = q.step();
+    q.reset();
+    if (duplicate) return {};  // the same event again: already queued once
+    const std::string trace_id = "tr-" + std::to_string(next_counter(s.db, "trace"));
+    const std::int64_t now_us = to_us(clock_.now());
+    s.db.prepare("INSERT INTO customer_events (event_id, type, user_id, payload, trace_id, intake_us, status, "
+                 "updated_us) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)")
+        .bind(1, ev.id)
+        .bind(2, ev.type)
+        .bind(3, ev.user)
+        .bind(4, ev.payload.dump())
+        .bind(5, trace_id)
+        .bind(6, now_us)
+        .bind(7, now_us)
+        .run();
+    emit(s, rules::kOutboxCampaign, rules::kEventType, "customer:" + ev.id + ":requested",
+         {{"event_id", ev.id}, {"trace_id", trace_id}});
+    s.fx.traces.emplace_back("customer_event_accepted", nlohmann::json{{"event_id", ev.id},
+                                                                       {"type", ev.type},
+                                                                       {"user", ev.user},
+                                                                       {"trace_id", trace_id}});
+    return {};
+  });
+  if (!out.ok) return CommandResult::refused(out.reason);
+  if (duplicate) {
+    CLSIM_SOMETIMES(hooks_, "customer_event_duplicate_intake");
+    return CommandResult{true, "duplicate event " + ev.id + " (already queued)", ev.id};
+  }
+  return CommandResult::success(ev.id);
+}
+
+CommandResult EngineImpl::redrive(const std::string& event_id) {
+  auto out = run_tx([&](TxScope& s) -> std::string {
+    auto& q = s.db.prepare("SELECT status, trace_id FROM customer_events WHERE event_id = ?");
+    q.bind(1, event_id);
+    if (!q.step()) {
+      q.reset();
+      return "unknown event " + event_id;
+    }
+    const std::string status = q.text_at(0), trace_id = q.text_at(1);
+    q.reset();
+    if (status != "dead") return "event " + event_id + " is not dead-lettered";
+    s.db.prepare("DELETE FROM dead_letters WHERE event_id = ?").bind(1, event_id).run();
+    // Matches recorded before a payment gave up are paid again, from their stored ids.
+    s.db.prepare("UPDATE rule_matches SET status = 'pending', reason = '' WHERE event_id = ? AND status = 'failed'")
+        .bind(1, event_id)
+        .run();
+    auto& m = s.db.prepare("SELECT COUNT(*) FROM rule_matches WHERE event_id = ?");
+    m.bind(1, event_id);
+    m.step();
+    const bool matched = m.int_at(0) > 0;
+    m.reset();
+    // A poison event is evaluated afresh (rules may not have changed, but the operator asked).
+    s.db.prepare("UPDATE customer_events SET status = ?, attempts = 0, updated_us = ? WHERE event_id = ?")
+        .bind(1, matched ? "matching" : "queued")
+        .bind(2, to_us(clock_.now()))
+        .bind(3, event_id)
+        .run();
+    arm(s, rules::event_key(event_id), rules::kTimerEvent, clock_.now());
+    s.fx.traces.emplace_back("customer_event_redriven", nlohmann::json{{"event_id", event_id}, {"trace_id", trace_id}});
+    return {};
+  });
+  return out.ok ? CommandResult::success(event_id) : CommandResult::refused(out.reason);
+}
+
+}  // namespace clsim::engine
