@@ -18,9 +18,33 @@ usage:
       --mutate NAME turns on a deliberate engine bug (skip_inbox_dedup,
       skip_duplicate_tweet_check, pay_without_idempotent_id) to prove the
       invariants catch it; recorded in the report's "mutations".
+  clsim run --random --seed N [--report F] [--html F] [--quiet] [--mutate NAME]
+      The swarm's random workload for one seed: a random subset of faults, 1-3
+      engines, random campaigns, claims, crashes; then heal and run until quiet.
+      The report's "random_plan" shows what was picked.
+  clsim swarm (--scenario SCRIPT.lua | --random) (--seeds A..B | --count N)
+              [--shard I/N] [--jobs J] [--out DIR] [--timeout-s T] [--mutate NAME]
+      Runs every seed in its own process, J at a time. --shard I/N takes the seeds
+      s with (s - A) mod N == I. --out DIR gets runs.jsonl (a report a line, in
+      seed order) and summary.json (seeds, failures with repro, merged coverage);
+      without --out the summary goes to stdout. A seed running past T wall
+      seconds (default 300) fails. Exit 1 when any seed failed.
+  clsim swarm --merge DIR... [--out DIR]
+      Merges shard outputs (summary.json and runs.jsonl of each DIR).
   clsim check-determinism SCRIPT.lua [--seed N] [--runs K]
       Runs the script K times (default 3), each in its own process, and compares
       trace hashes; on a mismatch prints the first differing trace line of each.
+  clsim replay LOG.jsonl [--seed N] [--check CHECK.lua] [--report FILE.json] [--html FILE.html]
+                        [--lenient] [--match-window SECONDS] [--quiet] [--mutate NAME]
+      Feeds an event log (capture format, CONTRACTS.md) to a fresh world at its
+      logged times (audience and random faults off); lists where the engine's own
+      outcomes diverge from the recorded ones; --check runs a Lua file with the
+      query API afterwards (a failed check fails the replay).
+  clsim minimize LOG.jsonl --out MIN.jsonl [--check CHECK.lua] [--lenient] [--seed N]
+      Delta debugging over the log's lines while the replay fails the same way;
+      a log that does not fail exits 2 and writes nothing.
+  clsim run SCRIPT.lua --capture FILE.jsonl
+      Writes the run as an event log that clsim replay accepts.
   clsim list crash-points | faults | invariants
   clsim --help | --version
 

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
     if (cmd == "run") return run_command(argc, argv);
     if (cmd == "check-determinism") return check_determinism_command(argc, argv);
     if (cmd == "list") return list_command(argc, argv);
+    if (cmd == "replay") return replay_command(argc, argv);
+    if (cmd == "minimize") return minimize_command(argc, argv);
+    if (cmd == "swarm") return swarm_command(argc, argv);
     std::fprintf(stderr, "clsim: unknown command '%s' (see clsim --help)\n", cmd.c_str());
     return 2;
   } catch (const UsageError& e) {

@@ -9,6 +9,7 @@
 #include "reports/atomic_file.hpp"
 #include "reports/html_report.hpp"
 #include "sim/cli/args.hpp"
+#include "sim/cli/capture_file.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/progress_line.hpp"
 #include "sim/cli/summary.hpp"
@@ -23,6 +24,7 @@ struct RunFlags {
   std::vector<std::string> scripts;
   std::optional<std::uint64_t> seed;
   std::string report_path, html_path, trace_path, lib_dir;
+  std::string capture_path;  // --capture (sim/replay)
   std::map<std::string, std::string> sets;
   std::optional<std::uint64_t> max_events;
   bool quiet = false;
@@ -39,6 +41,7 @@ RunFlags parse(int argc, char** argv) {
     else if (arg == "--report") f.report_path = a.value(arg);
     else if (arg == "--html") f.html_path = a.value(arg);
     else if (arg == "--trace") f.trace_path = a.value(arg);
+    else if (arg == "--capture") f.capture_path = a.value(arg);
     else if (arg == "--lib") f.lib_dir = a.value(arg);
     else if (arg == "--max-events") f.max_events = a.u64(arg);
     else if (arg == "--quiet") f.quiet = true;
@@ -63,6 +66,7 @@ RunFlags parse(int argc, char** argv) {
   }
   if (f.scripts.empty()) throw UsageError("needs at least one SCRIPT.lua");
   if (!f.trace_path.empty() && f.scripts.size() > 1) throw UsageError("--trace takes a single script");
+  if (!f.capture_path.empty() && f.scripts.size() > 1) throw UsageError("--capture takes a single script");
   return f;
 }
 
@@ -100,6 +104,8 @@ class TraceFile {
 }  // namespace
 
 int run_command(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i)
+    if (std::string(argv[i]) == "--random") return random_run_command(argc, argv);  // sim/cli/swarm_command.cpp
   const RunFlags flags = parse(argc, argv);
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   int worst = 0;
@@ -120,6 +126,11 @@ int run_command(int argc, char** argv) {
     opts.max_events = flags.max_events;
     opts.mutations = flags.mutations;
     if (trace_file) opts.trace_sink = [&](const std::string& line) { trace_file->write(line); };
+    std::unique_ptr<CaptureFile> capture;
+    if (!flags.capture_path.empty()) {
+      capture = std::make_unique<CaptureFile>(flags.capture_path);
+      opts.trace_sink = capture->chain(opts.trace_sink);
+    }
     // Wall time is for people reading the report; it never reaches the trace.
     const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
     ProgressLine progress(script, wall_start);
@@ -127,6 +138,10 @@ int run_command(int argc, char** argv) {
       if (!flags.quiet && ::isatty(STDERR_FILENO)) w.set_progress([&](sim::World& world) { progress.update(world); });
     });
     progress.clear();
+    if (std::string cap_error; capture && !capture->commit(result.sim.get(), &cap_error)) {
+      std::fprintf(stderr, "clsim run: %s\n", cap_error.c_str());
+      worst = std::max(worst, 2);
+    }
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
     worst = std::max(worst, result.exit_code);
     if (!result.sim) {

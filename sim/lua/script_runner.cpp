@@ -16,6 +16,14 @@ namespace clsim::sim::lua {
 
 namespace {
 
+// Everything a scenario or a check file can call, on one interpreter.
+void register_scenario_api(lua_State* L) {
+  register_core_api(L);
+  register_world_api(L);
+  register_campaign_api(L);
+  register_rules_api(L);
+}
+
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -54,10 +62,7 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
   Sandbox sandbox(lib_dir, SandboxLimits{});
   lua_State* L = sandbox.state();
   set_context(L, &ctx);
-  register_core_api(L);
-  register_world_api(L);
-  register_campaign_api(L);
-  register_rules_api(L);
+  register_scenario_api(L);
   set_args(L, options.args);
   ctx.set_on_create(on_world);
   sandbox.set_random_source([&]() -> std::uint64_t {
@@ -113,6 +118,28 @@ ScriptResult run_script(const ScriptOptions& options, const std::function<void(W
   result.exit_code = failed ? 1 : 0;
   result.sim = ctx.take_simulation();
   return result;
+}
+
+bool run_check_file(ScenarioContext& ctx, const std::string& path, std::string& error) {
+  std::string text;
+  if (!read_file(path, text)) {
+    error = path + ": cannot read the check file: " + std::strerror(errno);
+    return false;
+  }
+  Sandbox sandbox((std::filesystem::path(path).parent_path() / "lib").string(), SandboxLimits{});
+  lua_State* L = sandbox.state();
+  set_context(L, &ctx);
+  register_scenario_api(L);
+  sandbox.set_random_source([&]() -> std::uint64_t { return ctx.world().stream("lua").next_u64(); });
+  if (!sandbox.run_chunk(text, path, error)) {
+    error = first_line(error);
+    return false;
+  }
+  if (!ctx.callback_error().empty()) {
+    error = first_line(ctx.callback_error());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace clsim::sim::lua

@@ -23,4 +23,9 @@ struct ScriptResult {
 // `on_world` runs once the world exists (e.g. to attach a trace sink).
 ScriptResult run_script(const ScriptOptions& options, const std::function<void(World&)>& on_world = {});
 
+// Runs a Lua file (clsim replay --check) with the scenario API against the world
+// `ctx` already holds; its failed checks land in that world. False with
+// "FILE:LINE: message" in `error` when the file cannot be read or raises.
+bool run_check_file(ScenarioContext& ctx, const std::string& path, std::string& error);
+
 }  // namespace clsim::sim::lua

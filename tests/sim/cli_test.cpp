@@ -9,23 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/sim/shell_run.hpp"
+
 namespace {
 
-struct Output {
-  int exit_code;
-  std::string text;
-};
-
-Output sh(const std::string& cmd) {
-  Output o{-1, {}};
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return o;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p)) o.text += buf;
-  const int status = ::pclose(p);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using clsim::testing::Output;
+using clsim::testing::sh;
 
 std::string tmp_path(const std::string& name) {
   return ::testing::TempDir() + "clsim_cli_" + std::to_string(::getpid()) + "_" + name;

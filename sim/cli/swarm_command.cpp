@@ -1,0 +1,351 @@
+// clsim run --random (one seed of the swarm's random workload) and clsim swarm:
+// many seeds, each in its own child process (posix_spawn of this binary), with
+// a wall-time limit per seed, results gathered in seed order so the output does
+// not depend on which child finished first, and --merge for shard outputs.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reports/atomic_file.hpp"
+#include "reports/html_report.hpp"
+#include "sim/cli/args.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/cli/progress_line.hpp"
+#include "sim/cli/summary.hpp"
+#include "sim/swarm/random_run.hpp"
+#include "sim/swarm/swarm_seeds.hpp"
+#include "sim/swarm/swarm_summary.hpp"
+#include "sim/world/catalogue.hpp"
+
+extern char** environ;
+
+namespace clsim::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;  // clsim-allow-nondeterminism: CLI wall-time limits, never simulation
+
+void read_mutation(const std::string& m, engine::Mutations& into) {
+  if (m == "skip_inbox_dedup") into.skip_inbox_dedup = true;
+  else if (m == "skip_duplicate_tweet_check") into.skip_duplicate_tweet_check = true;
+  else if (m == "pay_without_idempotent_id") into.pay_without_idempotent_id = true;
+  else throw UsageError("unknown mutation '" + m + "' (skip_inbox_dedup, skip_duplicate_tweet_check, pay_without_idempotent_id)");
+}
+
+std::vector<std::string> mutation_args(const engine::Mutations& m) {
+  std::vector<std::string> out;
+  if (m.skip_inbox_dedup) out.insert(out.end(), {"--mutate", "skip_inbox_dedup"});
+  if (m.skip_duplicate_tweet_check) out.insert(out.end(), {"--mutate", "skip_duplicate_tweet_check"});
+  if (m.pay_without_idempotent_id) out.insert(out.end(), {"--mutate", "pay_without_idempotent_id"});
+  return out;
+}
+
+std::string dump_line(const json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+bool write_out(const std::string& path, const std::string& text, const char* cmd) {
+  std::string error;
+  if (reports::write_file_atomically(path, text, &error)) return true;
+  std::fprintf(stderr, "clsim %s: %s\n", cmd, error.c_str());
+  return false;
+}
+
+// ---- clsim run --random ---------------------------------------------------
+
+struct SwarmFlags {
+  bool random = false;
+  std::string scenario;
+  sim::SeedSelection seeds;
+  std::uint64_t jobs = 1;
+  std::string out_dir;
+  double timeout_s = 300;
+  engine::Mutations mutations;
+  std::vector<std::string> merge_dirs;
+  bool merge = false;
+};
+
+// One child run: which seed, where its report goes, when it started.
+struct Child {
+  pid_t pid = 0;
+  std::uint64_t seed = 0;
+  std::string report_path;
+  Clock::time_point started;
+};
+
+std::string swarm_repro(const SwarmFlags& f, std::uint64_t seed) {
+  if (f.random) return sim::random_repro(seed, f.mutations);
+  std::string r = "build/clsim run " + f.scenario + " --seed " + std::to_string(seed);
+  for (const auto& a : mutation_args(f.mutations)) r += " " + a;
+  return r;
+}
+
+pid_t spawn_child(const SwarmFlags& f, std::uint64_t seed, const std::string& report_path) {
+  std::vector<std::string> args = {"clsim", "run"};
+  args.push_back(f.random ? "--random" : f.scenario);
+  for (const auto& a : std::vector<std::string>{"--seed", std::to_string(seed), "--quiet", "--report", report_path})
+    args.push_back(a);
+  for (const auto& a : mutation_args(f.mutations)) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
+  return pid;
+}
+
+// The report a finished child left, or a stand-in naming what went wrong.
+json collect(const SwarmFlags& f, const Child& c, int status, bool timed_out, double wall_s) {
+  json stand_in = {{"clsim_report", 1}, {"scenario", f.random ? "random" : f.scenario}, {"seed", c.seed}};
+  if (timed_out) {
+    stand_in["result"] = "timeout";
+    stand_in["error"] = "wall-time limit of " + std::to_string(int(f.timeout_s)) + " s exceeded";
+  } else {
+    std::ifstream in(c.report_path);
+    json report = json::parse(in, nullptr, false);
+    if (report.is_object() && report.contains("seed")) return report;
+    stand_in["result"] = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "error" : "internal_error";
+    stand_in["error"] = WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                            : "exited " + std::to_string(WEXITSTATUS(status)) + " without a report";
+  }
+  stand_in["wall_time_s"] = wall_s;
+  stand_in["repro"] = swarm_repro(f, c.seed);
+  return stand_in;
+}
+
+std::map<std::uint64_t, json> run_children(const SwarmFlags& f, const std::vector<std::uint64_t>& seeds) {
+  const char* tmp_env = std::getenv("TMPDIR");
+  std::string dir_template = std::string(tmp_env && *tmp_env ? tmp_env : "/tmp") + "/clsim-swarm-XXXXXX";
+  std::vector<char> dir_buf(dir_template.begin(), dir_template.end());
+  dir_buf.push_back('\0');
+  const char* dir = ::mkdtemp(dir_buf.data());
+  if (!dir) throw std::runtime_error("cannot create a temporary directory");
+  const bool tty = ::isatty(STDERR_FILENO);
+  std::map<std::uint64_t, json> done;
+  std::vector<Child> running;
+  std::size_t next = 0, failed = 0;
+  const auto limit = std::chrono::duration<double>(f.timeout_s);
+  while (next < seeds.size() || !running.empty()) {
+    while (running.size() < f.jobs && next < seeds.size()) {
+      Child c;
+      c.seed = seeds[next++];
+      c.report_path = std::string(dir) + "/seed-" + std::to_string(c.seed) + ".json";
+      c.started = Clock::now();
+      c.pid = spawn_child(f, c.seed, c.report_path);
+      running.push_back(std::move(c));
+    }
+    bool reaped = false;
+    for (std::size_t i = 0; i < running.size();) {
+      const Child& c = running[i];
+      int status = 0;
+      const double wall_s = std::chrono::duration<double>(Clock::now() - c.started).count();
+      bool timed_out = false;
+      pid_t r = ::waitpid(c.pid, &status, WNOHANG);
+      if (r == 0 && Clock::now() - c.started > limit) {
+        ::kill(c.pid, SIGKILL);
+        r = ::waitpid(c.pid, &status, 0);
+        timed_out = true;
+      }
+      if (r == 0) {
+        ++i;
+        continue;
+      }
+      json report = collect(f, c, status, timed_out, wall_s);
+      if (report.value("result", "") != "pass") ++failed;
+      std::remove(c.report_path.c_str());
+      done[c.seed] = std::move(report);
+      running.erase(running.begin() + std::ptrdiff_t(i));
+      reaped = true;
+    }
+    if (tty)
+      std::fprintf(stderr, "\r\033[Kswarm: %zu/%zu seeds done, %zu failed, %zu running", done.size(), seeds.size(),
+                   failed, running.size());
+    if (!reaped && !running.empty()) {
+      const timespec pause{0, 5'000'000};
+      ::nanosleep(&pause, nullptr);
+    }
+  }
+  if (tty) std::fputs("\r\033[K", stderr);
+  ::rmdir(dir);
+  return done;
+}
+
+SwarmFlags parse_swarm(int argc, char** argv) {
+  SwarmFlags f;
+  Args a(argc, argv, 2);
+  bool seeds_given = false;
+  try {
+    while (!a.done()) {
+      const std::string arg = a.next();
+      if (arg == "--random") f.random = true;
+      else if (arg == "--scenario") f.scenario = a.value(arg);
+      else if (arg == "--seeds") sim::parse_seed_range(a.value(arg), f.seeds), seeds_given = true;
+      else if (arg == "--count") {
+        const std::uint64_t n = a.u64(arg);
+        if (n == 0) throw UsageError("--count needs N >= 1");
+        f.seeds.first = 1, f.seeds.last = n, seeds_given = true;
+      } else if (arg == "--shard") sim::parse_shard(a.value(arg), f.seeds);
+      else if (arg == "--jobs") f.jobs = std::max<std::uint64_t>(1, a.u64(arg));
+      else if (arg == "--out") f.out_dir = a.value(arg);
+      else if (arg == "--timeout-s") f.timeout_s = double(std::max<std::uint64_t>(1, a.u64(arg)));
+      else if (arg == "--mutate") read_mutation(a.value(arg), f.mutations);
+      else if (arg == "--merge") f.merge = true;
+      else if (arg.rfind("--", 0) == 0) throw UsageError("unknown option " + arg);
+      else if (f.merge) f.merge_dirs.push_back(arg);
+      else throw UsageError("unexpected argument '" + arg + "'");
+    }
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (f.merge) {
+    if (f.merge_dirs.empty()) throw UsageError("--merge needs at least one DIR");
+    return f;
+  }
+  if (f.random == !f.scenario.empty()) throw UsageError("needs exactly one of --scenario SCRIPT.lua or --random");
+  if (!seeds_given) throw UsageError("needs --seeds A..B or --count N");
+  return f;
+}
+
+int write_swarm(const SwarmFlags& f, const sim::SwarmSummary& summary, const std::vector<std::string>& lines) {
+  const std::string text = summary.to_json().dump(2) + "\n";
+  if (f.out_dir.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(f.out_dir, ec);
+    std::string runs;
+    for (const auto& l : lines) runs += l + "\n";
+    if (!write_out(f.out_dir + "/runs.jsonl", runs, "swarm") || !write_out(f.out_dir + "/summary.json", text, "swarm"))
+      return 2;
+  }
+  for (const auto& [seed, fail] : summary.failures())
+    std::fprintf(stderr, "FAIL seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(seed),
+                 fail.invariant.c_str(), fail.repro.c_str());
+  return summary.failed() ? 1 : 0;
+}
+
+int merge_swarms(const SwarmFlags& f) {
+  sim::SwarmSummary summary;
+  std::map<std::uint64_t, std::string> lines;
+  for (const auto& dir : f.merge_dirs) {
+    std::ifstream in(dir + "/summary.json");
+    const json s = json::parse(in, nullptr, false);
+    try {
+      summary.merge(s);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "clsim swarm: %s/summary.json: %s\n", dir.c_str(), in ? e.what() : "cannot read the file");
+      return 2;
+    }
+    std::ifstream runs(dir + "/runs.jsonl");
+    std::string line;
+    for (int n = 1; std::getline(runs, line); ++n) {
+      if (line.empty()) continue;
+      const json r = json::parse(line, nullptr, false);
+      if (!r.is_object() || !r.contains("seed")) {
+        std::fprintf(stderr, "clsim swarm: %s/runs.jsonl:%d: not a run report\n", dir.c_str(), n);
+        return 2;
+      }
+      lines[r["seed"].get<std::uint64_t>()] = line;
+    }
+  }
+  std::vector<std::string> ordered;
+  for (auto& [seed, l] : lines) ordered.push_back(std::move(l));
+  return write_swarm(f, summary, ordered);
+}
+
+}  // namespace
+
+int random_run_command(int argc, char** argv) {
+  sim::RandomRunOptions opts;
+  std::string report_path, html_path;
+  bool quiet = false, seed_given = false;
+  Args a(argc, argv, 2);
+  while (!a.done()) {
+    const std::string arg = a.next();
+    if (arg == "--random") continue;
+    if (arg == "--seed") opts.seed = a.u64(arg), seed_given = true;
+    else if (arg == "--report") report_path = a.value(arg);
+    else if (arg == "--html") html_path = a.value(arg);
+    else if (arg == "--quiet") quiet = true;
+    else if (arg == "--max-events") opts.max_events = a.u64(arg);
+    else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
+    else if (arg == "--late-heal") opts.bias.late_heal = true;
+    else if (arg == "--focused") {
+      opts.bias.random_faults = false, opts.bias.max_social_campaigns = 3, opts.bias.no_rule_campaigns = true;
+    } else if (arg == "--crash-at") {
+      opts.bias.extra_crash_points.push_back(a.value(arg));
+      if (!sim::is_crash_point(opts.bias.extra_crash_points.back().c_str()))
+        throw UsageError("--crash-at: unknown crash point '" + opts.bias.extra_crash_points.back() + "'");
+    } else if (arg == "--fault") {
+      const std::string kv = a.value(arg);
+      const auto dot = kv.find('.'), eq = kv.find('=');
+      if (dot == std::string::npos || eq == std::string::npos || eq < dot)
+        throw UsageError("--fault expects SERVICE.KEY=VALUE, got '" + kv + "'");
+      const json v = json::parse(kv.substr(eq + 1), nullptr, false);
+      if (v.is_discarded()) throw UsageError("--fault " + kv + ": the value is not a number or true/false");
+      opts.bias.extra_faults[kv.substr(0, dot)][kv.substr(dot + 1, eq - dot - 1)] = v;
+    } else throw UsageError("run --random takes --seed N [--report F] [--html F] [--quiet] [--max-events N] [--mutate M] [--focused] [--fault S.K=V] [--crash-at P] [--late-heal], not '" + arg + "'");
+  }
+  if (!seed_given) throw UsageError("run --random needs --seed N");
+  const auto wall_start = Clock::now();
+  ProgressLine progress("random seed " + std::to_string(opts.seed), wall_start);
+  auto result = sim::run_random(opts, [&](sim::World& w) {
+    if (!quiet && ::isatty(STDERR_FILENO)) w.set_progress([&](sim::World& world) { progress.update(world); });
+  });
+  progress.clear();
+  if (!result.sim) {
+    std::fprintf(stderr, "clsim run --random: %s\n", result.error.c_str());
+    return opts.bias.extra_faults.empty() ? 3 : 2;  // a bad --fault is bad input
+  }
+  const double wall_s = std::chrono::duration<double>(Clock::now() - wall_start).count();
+  const json report = sim::random_report(result, wall_s);
+  if (!quiet) print_summary(stdout, report);
+  else if (result.exit_code != 0)
+    std::fprintf(stderr, "FAIL random seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(opts.seed),
+                 result.first_failure().c_str(), report.value("repro", "").c_str());
+  if (!report_path.empty() && !write_out(report_path, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "run"))
+    return std::max(result.exit_code, 2);
+  if (!html_path.empty() && !write_out(html_path, reports::render_html(report), "run")) return std::max(result.exit_code, 2);
+  return result.exit_code;
+}
+
+int swarm_command(int argc, char** argv) {
+  const SwarmFlags f = parse_swarm(argc, argv);
+  if (f.merge) return merge_swarms(f);
+  if (!f.random && !std::ifstream(f.scenario)) {
+    std::fprintf(stderr, "clsim swarm: %s: cannot read the script file\n", f.scenario.c_str());
+    return 2;
+  }
+  const auto seeds = sim::select_seeds(f.seeds);
+  const auto wall_start = Clock::now();
+  const auto done = run_children(f, seeds);
+  sim::SwarmSummary summary(f.random ? "random" : f.scenario);
+  std::vector<std::string> lines;
+  for (const auto& [seed, report] : done) {
+    summary.add_run(report);
+    lines.push_back(dump_line(report));
+  }
+  const int rc = write_swarm(f, summary, lines);
+  std::fprintf(stderr, "swarm: %zu seeds, %zu failed, %.1f s wall time with %llu jobs\n", seeds.size(),
+               summary.failures().size(), std::chrono::duration<double>(Clock::now() - wall_start).count(),
+               static_cast<unsigned long long>(f.jobs));
+  return rc;
+}
+
+}  // namespace clsim::cli

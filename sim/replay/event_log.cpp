@@ -1,0 +1,174 @@
+#include "sim/replay/event_log.hpp"
+
+#include <array>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "engine/core/time.hpp"
+#include "sim/replay/log_fields.hpp"
+
+namespace clsim::sim {
+
+namespace {
+
+using json = nlohmann::json;
+
+const std::map<std::string, std::string>& hashbuzz_names() {
+  static const std::map<std::string, std::string> kNames = {
+      {"CAMPAIGN_PUBLISH_CONTENT", "campaign:first_tweet:v1:requested"},
+      {"CAMPAIGN_PUBLISH_DO_SM_TRANSACTION", "campaign:contract:v1:requested"},
+      {"CAMPAIGN_PUBLISH_SECOND_CONTENT", "campaign:second_tweet:v1:requested"},
+      {"CAMPAIGN_CLOSE_OPERATION", "campaign:close:v1:requested"},
+      {"CAMPAIGN_PUBLISH_ERROR", "campaign:publish:v1:failed"},
+      {"CAMPAIGN_CLOSING_ERROR", "campaign:close:v1:failed"},
+      {"CAMPAIGN_CONTRACT_ERROR", "campaign:contract:v1:failed"},
+      {"CAMPAIGN_CLOSED", "campaign:close:v1:success"},
+      {"CAMPAIGN_BUDGET_REFUND", "campaign:refund:v1:success"},
+      {"CAMPAIGN_RATE_UPDATED", "campaign:update:v1:success"},
+  };
+  return kNames;
+}
+
+bool is_word(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+// {service}:{action}:v{version}:{state}
+bool well_formed(const std::string& t, std::array<std::string, 4>& parts) {
+  std::size_t start = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t end = i == 3 ? t.size() : t.find(':', start);
+    if (end == std::string::npos) return false;
+    parts[std::size_t(i)] = t.substr(start, end - start);
+    start = end + 1;
+  }
+  const std::string& v = parts[2];
+  return is_word(parts[0]) && is_word(parts[1]) && is_word(parts[3]) && v.size() > 1 && v[0] == 'v' &&
+         v.find_first_not_of("0123456789", 1) == std::string::npos;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::int64_t read_time(const LineFields& f) {
+  if (f.obj.contains("ts_us")) return f.integer("ts_us");
+  if (f.obj.contains("ts")) {
+    const std::string ts = f.string("ts");
+    engine::TimePoint t{};
+    if (!engine::parse_rfc3339(ts, t)) f.fail("ts: not an RFC 3339 UTC time: '" + ts + "'");
+    return engine::to_us(t);
+  }
+  f.fail("missing field ts_us (or ts)");
+}
+
+}  // namespace
+
+std::string canonical_type(const std::string& type) {
+  const auto& names = hashbuzz_names();
+  const auto it = names.find(type);
+  return it == names.end() ? type : it->second;
+}
+
+std::optional<LineKind> kind_of(const std::string& t) {
+  static const std::set<std::string> kCommands = {
+      "campaign:create:v1:requested", "campaign:update:v1:requested", "campaign:publish:v1:requested",
+      "campaign:claim:v1:requested", "customer:event:v1:requested"};
+  static const std::set<std::string> kObservations = {
+      "twitter:engagement:v1:observed", "twitter:request:v1:failed", "hedera:transaction:v1:failed",
+      "engine:crash:v1:observed"};
+  if (kCommands.count(t)) return LineKind::command;
+  if (kObservations.count(t)) return LineKind::observation;
+  std::array<std::string, 4> parts;
+  if (well_formed(t, parts) && parts[0] == "campaign") return LineKind::outcome;
+  return std::nullopt;
+}
+
+EventLog parse_event_log(std::string_view text, const std::string& file, bool lenient) {
+  EventLog log;
+  log.file = file;
+  std::map<std::string, int> seen_ids;
+  int prev_line = 0;
+  std::int64_t prev_ts = 0;
+  bool any_line = false;
+  int number = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view raw = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++number;
+    const std::string_view body = trim(raw);
+    if (body.empty() || body.front() == '#') continue;
+    const std::string where = file + ":" + std::to_string(number) + ": ";
+    json obj;
+    try {
+      obj = json::parse(body);
+    } catch (const json::parse_error& e) {
+      throw LogError(where + "malformed JSON: " + e.what());
+    }
+    if (!obj.is_object()) throw LogError(where + "malformed line: expected a JSON object");
+    const LineFields f{obj, where};
+    const std::string type = f.string("type");
+    const std::int64_t ts = read_time(f);
+    if (type == kWorldConfigType) {
+      if (any_line) f.fail(std::string(kWorldConfigType) + " must be the first line of the log");
+      WorldLine w{number, ts, 1, nlohmann::ordered_json::object(), std::string(body)};
+      const json payload = f.object_or_empty("payload");
+      const LineFields p{payload, where, "payload."};
+      if (payload.contains("seed")) w.seed = std::uint64_t(p.integer("seed", 0));
+      if (payload.contains("world")) w.world = nlohmann::ordered_json::parse(p.object("world").dump());
+      log.config = std::move(w);
+      any_line = true;
+      prev_line = number;
+      prev_ts = ts;
+      continue;
+    }
+    const std::string canonical = canonical_type(type);
+    const auto kind = kind_of(canonical);
+    if (!kind) {
+      if (!lenient) f.fail("unknown event type '" + type + "' (--lenient skips it)");
+      log.skipped.push_back(where + "unknown event type '" + type + "' skipped");
+      continue;
+    }
+    if (any_line && ts < prev_ts)
+      f.fail("timestamp " + std::to_string(ts) + " goes backwards: line " + std::to_string(prev_line) + " has " +
+             std::to_string(prev_ts));
+    LogLine l;
+    l.line = number;
+    l.ts_us = ts;
+    l.type = canonical;
+    l.kind = *kind;
+    l.event_id = f.string("event_id");
+    l.campaign_id = f.optional_string("campaign_id");
+    l.user_id = f.optional_string("user_id");
+    l.payload = f.object_or_empty("payload");
+    l.text = std::string(body);
+    check_payload(l, f);
+    auto [it, fresh] = seen_ids.emplace(l.event_id, number);
+    l.repeated = !fresh;
+    log.lines.push_back(std::move(l));
+    any_line = true;
+    prev_line = number;
+    prev_ts = ts;
+  }
+  return log;
+}
+
+EventLog read_event_log(const std::string& path, bool lenient) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw LogError(path + ":0: cannot read the log file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parse_event_log(buf.str(), path, lenient);
+}
+
+}  // namespace clsim::sim

@@ -1,0 +1,148 @@
+#include "sim/replay/line_feeder.hpp"
+
+#include "engine/store/sqlite_db.hpp"
+#include "mocks/twitter/twitter_config.hpp"
+#include "sim/replay/ledger_status.hpp"
+
+namespace clsim::sim {
+
+namespace {
+
+using json = nlohmann::json;
+
+engine::Rates rates_of(const json& r) {
+  return {engine::Money(r.at("like").get<std::int64_t>()), engine::Money(r.at("retweet").get<std::int64_t>()),
+          engine::Money(r.at("quote").get<std::int64_t>()), engine::Money(r.at("reply").get<std::int64_t>())};
+}
+
+// Engagements wait this long, in steps, for their campaign's first tweet.
+constexpr Duration kEngagementRetry = Duration(1'000'000);
+constexpr int kEngagementAttempts = 600;
+// The engine's event stream (engine/engine_impl.hpp kEventStream, not a public header).
+constexpr const char* kEventStream = "campaign-events";
+
+}  // namespace
+
+void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t shift_us, Duration window) {
+  for (const auto& l : lines) {
+    if (l.repeated) continue;  // a duplicate delivery of a failure line is the same failure
+    const auto not_before = engine::from_us(l.ts_us + shift_us) - window;
+    if (l.type == "twitter:request:v1:failed") {
+      mocks::TwitterScriptedFailure f;
+      f.status.http = int(l.payload.at("status").get<std::int64_t>());
+      f.status.title = l.payload.value("title", std::string("Replayed failure"));
+      if (f.status.http == 429) f.status.rate_limit_reset = engine::from_us(l.ts_us + shift_us) + Duration(60'000'000);
+      if (l.payload.contains("endpoint")) f.endpoint = l.payload["endpoint"].get<std::string>();
+      if (!l.campaign_id.empty()) f.marker = "[" + l.campaign_id + "/";
+      f.not_before = not_before;
+      f.apply_effect = l.payload.value("apply_effect", false);
+      sim_.twitter().inject_next(std::move(f));
+    } else if (l.type == "hedera:transaction:v1:failed") {
+      mocks::HederaScriptedFailure f;
+      f.status = *ledger_status_from(l.payload.at("status").get<std::string>());
+      if (!l.campaign_id.empty()) f.memo_contains = "clsim:" + l.campaign_id + ":";
+      f.not_before = not_before;
+      f.apply_effect = l.payload.value("apply_effect", false);
+      sim_.hedera().inject_next(std::move(f));
+    }
+  }
+}
+
+void LineFeeder::feed(const LogLine& l) {
+  if (l.kind == LineKind::command) return command(l);
+  if (l.type == "twitter:engagement:v1:observed") return engagement(l, kEngagementAttempts);
+  if (l.type == "engine:crash:v1:observed") {
+    if (!l.repeated) crash(l);
+    return;
+  }
+  if (l.kind != LineKind::outcome) return;  // API failures were armed up front
+  if (l.repeated) return redeliver(l);
+  const int k = recorded_count_[{l.campaign_id, l.type}]++;
+  ordinal_of_event_[l.event_id] = k;
+}
+
+void LineFeeder::command(const LogLine& l) {
+  const json& p = l.payload;
+  engine::CommandResult r;
+  if (l.type == "campaign:create:v1:requested") {
+    engine::CampaignSpec spec;
+    if (!l.campaign_id.empty()) spec.id = l.campaign_id;
+    spec.owner = p.at("owner").get<std::string>();
+    spec.budget = engine::Money(p.at("budget").get<std::int64_t>());
+    spec.rates = rates_of(p.at("rates"));
+    spec.duration = Duration(p.at("duration_us").get<std::int64_t>());
+    spec.claim_window = Duration(p.at("claim_window_us").get<std::int64_t>());
+    spec.text = p.value("text", std::string());
+    r = sim_.create(spec);
+  } else if (l.type == "campaign:update:v1:requested") {
+    engine::CampaignUpdate u;
+    if (p.contains("text")) u.text = p["text"].get<std::string>();
+    if (p.contains("rates")) u.rates = rates_of(p["rates"]);
+    if (p.contains("duration_us")) u.duration = Duration(p["duration_us"].get<std::int64_t>());
+    if (p.contains("claim_window_us")) u.claim_window = Duration(p["claim_window_us"].get<std::int64_t>());
+    std::string by = l.user_id;
+    if (by.empty()) {
+      const auto c = sim_.reader().campaign(l.campaign_id);
+      by = c ? c->owner : std::string();
+    }
+    r = sim_.update(l.campaign_id, u, by);
+  } else if (l.type == "campaign:publish:v1:requested") {
+    r = sim_.publish(l.campaign_id, l.user_id);
+  } else if (l.type == "campaign:claim:v1:requested") {
+    r = sim_.claim(l.campaign_id, l.user_id);
+  } else if (l.type == "customer:event:v1:requested") {
+    engine::CustomerEvent ev{l.event_id, p.at("type").get<std::string>(), l.user_id,
+                             p.contains("data") ? p["data"] : json::object()};
+    r = sim_.customer_event(ev);
+  }
+  if (!r.ok) refuse(l, r.reason);
+}
+
+void LineFeeder::engagement(const LogLine& l, int attempts_left) {
+  auto known = first_tweet_.find(l.campaign_id);
+  if (known == first_tweet_.end()) {
+    const auto c = sim_.reader().campaign(l.campaign_id);
+    if (c && c->first_tweet_id) known = first_tweet_.emplace(l.campaign_id, *c->first_tweet_id).first;
+  }
+  if (known == first_tweet_.end()) {
+    if (attempts_left <= 0) return refuse(l, "campaign " + l.campaign_id + " never got a first tweet");
+    sim_.world().scheduler().schedule(kEngagementRetry, 0, engine::TimerKind::foreground, "replay:engagement",
+                                      [this, l, attempts_left](boost::system::error_code ec) {
+                                        if (!ec) engagement(l, attempts_left - 1);
+                                      });
+    return;
+  }
+  const auto kind = *engine::engagement_kind_from(l.payload.at("kind").get<std::string>());
+  if (!sim_.twitter().add_engagement(known->second, l.user_id, kind, sim_.world().now()))
+    refuse(l, "engagement already recorded (or unknown tweet)");
+}
+
+void LineFeeder::crash(const LogLine& l) {
+  const int n = int(l.payload.value("engine", std::int64_t(1)));
+  if (n > sim_.engine_count()) return refuse(l, "no engine " + std::to_string(n) + " in this world");
+  // "restart": false (an extension clsim writes) leaves the engine down.
+  if (!l.payload.value("restart", true)) return sim_.crash(n, std::nullopt);
+  sim_.crash(n, Duration(l.payload.value("restart_after_us", std::int64_t(0))));
+}
+
+// The engine's own message for this (campaign, type, k), published again: the
+// consumers' inbox must treat it as the duplicate it is.
+void LineFeeder::redeliver(const LogLine& l) {
+  const auto it = ordinal_of_event_.find(l.event_id);
+  const int k = it == ordinal_of_event_.end() ? 0 : it->second;
+  engine::SqliteDb db(Simulation::kDatabase, sim_.disk().vfs_name(), false);
+  auto& q = db.prepare("SELECT event_id, type, payload FROM outbox WHERE campaign_id = ? AND type = ? ORDER BY seq");
+  q.bind(1, l.campaign_id).bind(2, l.type);
+  int i = 0;
+  std::vector<std::string> argv;
+  while (q.step()) {
+    if (i++ != k) continue;
+    argv = {"XADD", kEventStream, "*", "event_id", q.text_at(0), "type", q.text_at(1), "payload", q.text_at(2)};
+    break;
+  }
+  q.reset();
+  if (argv.empty()) return refuse(l, "the engine has no " + l.type + " of " + l.campaign_id + " to deliver again");
+  sim_.redis().execute(argv, sim_.world().now());
+}
+
+}  // namespace clsim::sim

@@ -1,0 +1,39 @@
+// Applies one log line to a running Simulation: commands go to the engine,
+// engagements to the Twitter mock (once the campaign has a first tweet), crash
+// lines crash and restart an engine, and a repeated recorded outcome redelivers
+// the engine's own bus message as a duplicate.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/replay/event_log.hpp"
+#include "sim/replay/replayer.hpp"
+
+namespace clsim::sim {
+
+class LineFeeder {
+ public:
+  LineFeeder(Simulation& sim, std::vector<Refusal>& refusals) : sim_(sim), refusals_(refusals) {}
+
+  // Logged API failures are armed up front: a call made at or after
+  // (line time - window) takes them, each once, in log order.
+  void arm_failures(const std::vector<LogLine>& lines, std::int64_t shift_us, Duration window);
+  // Applies a command, observation or recorded outcome at the current time.
+  void feed(const LogLine& line);
+
+ private:
+  void command(const LogLine& l);
+  void engagement(const LogLine& l, int attempts_left);
+  void crash(const LogLine& l);
+  void redeliver(const LogLine& l);
+  void refuse(const LogLine& l, std::string reason) { refusals_.push_back({l.line, l.type, std::move(reason)}); }
+
+  Simulation& sim_;
+  std::vector<Refusal>& refusals_;
+  std::map<std::pair<std::string, std::string>, int> recorded_count_;  // (campaign, type) -> first deliveries
+  std::map<std::string, int> ordinal_of_event_;                         // recorded event_id -> its k
+  std::map<std::string, std::string> first_tweet_;                      // campaign -> first tweet id (never changes)
+};
+
+}  // namespace clsim::sim

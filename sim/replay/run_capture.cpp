@@ -1,0 +1,135 @@
+#include "sim/replay/run_capture.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "engine/store/sqlite_db.hpp"
+#include "sim/world/simulation.hpp"
+
+namespace clsim::sim {
+
+namespace {
+
+using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+// Records sort by (time, commands before outcomes, order of origin).
+struct Keyed {
+  std::int64_t ts_us;
+  int tier;
+  std::uint64_t order;
+  CaptureRecord record;
+};
+
+bool wanted(const std::string& line) {
+  for (const char* ev : {"\"ev\":\"campaign_created\"", "\"ev\":\"transition\"", "\"ev\":\"claim_accepted\"",
+                         "\"ev\":\"customer_event_accepted\"", "\"ev\":\"engine_crash\"", "\"ev\":\"engine_restart\""})
+    if (line.find(ev) != std::string::npos) return true;
+  return false;
+}
+
+ojson create_payload(engine::SqliteDb& db, const std::string& id) {
+  auto& q = db.prepare(
+      "SELECT owner, budget, rate_like, rate_retweet, rate_quote, rate_reply, duration_us, claim_window_us, text "
+      "FROM campaigns WHERE id = ?");
+  q.bind(1, id);
+  ojson p;
+  if (q.step())
+    p = {{"owner", q.text_at(0)},
+         {"budget", q.int_at(1)},
+         {"rates", {{"like", q.int_at(2)}, {"retweet", q.int_at(3)}, {"quote", q.int_at(4)}, {"reply", q.int_at(5)}}},
+         {"duration_us", q.int_at(6)},
+         {"claim_window_us", q.int_at(7)},
+         {"text", q.text_at(8)}};
+  q.reset();
+  return p;
+}
+
+}  // namespace
+
+void RunCapture::on_trace_line(const std::string& line) {
+  if (!wanted(line)) return;
+  json j = json::parse(line);
+  Seen s{j.value("t_us", std::int64_t(0)), j.value("seq", std::uint64_t(0)), j.value("engine", 0),
+         j.value("ev", std::string()), j};
+  if (s.ev == "transition" && !(j.value("from", "") == "CREATED" && j.value("to", "") == "PUBLISHING")) return;
+  seen_.push_back(std::move(s));
+}
+
+void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
+  const WorldConfig& cfg = sim.world().config();
+  const std::int64_t end_us = engine::to_us(sim.world().now());
+  std::vector<Keyed> out;
+  engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
+  std::map<int, std::int64_t> crashed_at;  // engine -> crash time awaiting its restart
+  std::map<int, std::size_t> crash_record;  // engine -> index in out
+  std::int64_t last_power_loss_us = -1;
+  for (const auto& s : seen_) {
+    const std::string id = s.fields.value("campaign", std::string());
+    const std::string n = std::to_string(s.seq);
+    if (s.ev == "campaign_created") {
+      out.push_back({s.t_us, 0, s.seq, {s.t_us, "campaign:create:v1:requested", "cap-" + n, id, "", create_payload(db, id)}});
+    } else if (s.ev == "transition") {
+      // "publish requested by <user>"
+      const std::string reason = s.fields.value("reason", std::string());
+      const std::string by = reason.substr(reason.rfind(' ') + 1);
+      out.push_back({s.t_us, 0, s.seq, {s.t_us, "campaign:publish:v1:requested", "cap-" + n, id, by, {}}});
+    } else if (s.ev == "claim_accepted") {
+      out.push_back({s.t_us, 0, s.seq,
+                     {s.t_us, "campaign:claim:v1:requested", "cap-" + n, id, s.fields.value("user", std::string()), {}}});
+    } else if (s.ev == "customer_event_accepted") {
+      const std::string ev_id = s.fields.value("event_id", std::string());
+      auto& q = db.prepare("SELECT payload FROM customer_events WHERE event_id = ?");
+      q.bind(1, ev_id);
+      ojson data = q.step() ? ojson::parse(q.text_at(0)) : ojson::object();
+      q.reset();
+      out.push_back({s.t_us, 0, s.seq,
+                     {s.t_us, "customer:event:v1:requested", ev_id, "", s.fields.value("user", std::string()),
+                      {{"type", s.fields.value("type", std::string())}, {"data", data}}}});
+    } else if (s.ev == "engine_crash") {
+      // A power loss stops every engine at once: one crash line replays it.
+      if (sim.lose_unsynced_on_crash() && s.t_us == last_power_loss_us) continue;
+      last_power_loss_us = s.t_us;
+      crashed_at[s.engine] = s.t_us;
+      crash_record[s.engine] = out.size();
+      out.push_back({s.t_us, 0, s.seq, {s.t_us, "engine:crash:v1:observed", "cap-" + n, "", "", {{"engine", s.engine}}}});
+    } else if (s.ev == "engine_restart" && crashed_at.count(s.engine)) {
+      out[crash_record[s.engine]].record.payload["restart_after_us"] = s.t_us - crashed_at[s.engine];
+      crashed_at.erase(s.engine);
+    }
+  }
+  // Engagements the audience produced, on each campaign's first tweet, up to the end.
+  std::uint64_t order = 0;
+  for (const auto& c : sim.reader().campaigns()) {
+    if (!c.first_tweet_id) continue;
+    for (const auto& e : sim.twitter().engagements().all(*c.first_tweet_id)) {
+      const std::int64_t at = engine::to_us(e.at);
+      if (at > end_us) continue;
+      const std::string kind = engine::to_string(e.kind);
+      out.push_back({at, 0, (1ULL << 62) + order++,
+                     {at, "twitter:engagement:v1:observed", "eng-" + c.id + "-" + e.user + "-" + kind, c.id, e.user,
+                      {{"kind", kind}, {"tweet_id", *c.first_tweet_id}}}});
+    }
+  }
+  // The engine's own events are the recorded outcomes.
+  auto& q = db.prepare("SELECT seq, event_id, type, campaign_id, payload, created_us FROM outbox ORDER BY seq");
+  while (q.step()) {
+    const std::string type = q.text_at(2);
+    if (type.rfind("campaign:", 0) != 0) continue;
+    ojson payload = ojson::parse(q.text_at(4));
+    payload.erase("campaign_id");
+    std::string user = payload.contains("user_id") ? payload["user_id"].get<std::string>() : std::string();
+    payload.erase("user_id");
+    out.push_back({q.int_at(5), 1, std::uint64_t(q.int_at(0)), {q.int_at(5), type, q.text_at(1), q.text_at(3), user, payload}});
+  }
+  q.reset();
+  for (auto& [engine_no, at] : crashed_at) out[crash_record[engine_no]].record.payload["restart"] = false;
+  std::stable_sort(out.begin(), out.end(), [](const Keyed& a, const Keyed& b) {
+    return std::tie(a.ts_us, a.tier, a.order) < std::tie(b.ts_us, b.tier, b.order);
+  });
+  sink.world(engine::to_us(cfg.start), cfg.seed, cfg.world);
+  for (const auto& k : out) sink.append(k.record);
+}
+
+}  // namespace clsim::sim

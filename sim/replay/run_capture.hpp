@@ -1,0 +1,35 @@
+// Captures a simulated run in the capture format (clsim run --capture). It watches
+// the trace for when commands and crashes happened, and at the end reads the rest
+// from the world: create specs from the store (updates folded in, since a campaign
+// takes updates only before it is published), customer events, the audience's
+// engagements from the Twitter mock, and the engine's outbox as recorded outcomes.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/replay/capture_sink.hpp"
+
+namespace clsim::sim {
+
+class Simulation;
+
+class RunCapture {
+ public:
+  // Give it every trace line (chain it into the run's trace sink).
+  void on_trace_line(const std::string& line);
+  // Writes the whole run, world line first, in time order.
+  void write(Simulation& sim, CaptureSink& sink) const;
+
+ private:
+  struct Seen {
+    std::int64_t t_us = 0;
+    std::uint64_t seq = 0;
+    int engine = 0;
+    std::string ev;
+    nlohmann::json fields;
+  };
+  std::vector<Seen> seen_;
+};
+
+}  // namespace clsim::sim
