@@ -4,7 +4,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench swarm clean
 
 all: build
 
@@ -30,6 +30,11 @@ test: build
 bench: build
 	@mkdir -p reports
 	$(BUILD)/bench/clsim_bench --benchmark_out=reports/bench.json --benchmark_out_format=json
+
+# The standard 200-seed random swarm; failing seeds are real findings, so it is not (yet) part of test.
+swarm: build
+	@mkdir -p reports
+	$(BUILD)/clsim swarm --random --seeds 1..200 --jobs $(JOBS) --timeout-s 120 --out reports/swarm
 
 clean:
 	rm -rf $(BUILD)
