@@ -37,7 +37,9 @@ void WebSocketHub::subscribe(ClientId id, const std::string& campaign_id) {
   Client& c = clients_.at(id);
   c.campaigns.insert(campaign_id);
   c.views.try_emplace(campaign_id);
-  if (c.connected) resync(id, campaign_id);
+  // A failed first fetch (the store read failed) must not leave the client waiting
+  // for an update that was already published: retry later, as a dashboard would.
+  if (c.connected && !resync(id, campaign_id) && c.behind.count(campaign_id)) schedule_resync_retry(id, campaign_id);
 }
 
 void WebSocketHub::publish(const StateUpdate& update) {
@@ -133,6 +135,13 @@ bool WebSocketHub::resync(ClientId id, const std::string& campaign_id) {
   std::stable_sort(missed.begin(), missed.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   for (const auto& u : missed)
     if (u.seq == v.seq + 1) v = CampaignView{u.seq, u.state, u.view};
+  // The read can come back empty because it failed, not because nothing was missed:
+  // the hub has seen newer updates, so the client is behind them until it has them.
+  auto l = latest_.find(campaign_id);
+  if (l != latest_.end() && l->second.seq > v.seq) {
+    auto& target = c.behind[campaign_id];
+    target = std::max(target, l->second.seq);
+  }
   auto b = c.behind.find(campaign_id);
   if (b != c.behind.end() && v.seq < b->second) return false;
   if (b != c.behind.end()) c.behind.erase(b);

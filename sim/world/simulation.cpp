@@ -151,6 +151,9 @@ void Simulation::crash(int n, std::optional<Duration> restart_after) {
   } else if (host(n).up()) {
     victims.push_back(n);
   }
+  // A dead process neither rolls back nor checkpoints: its connections close on a
+  // frozen disk, so nothing it did not already write reaches the files.
+  disk_->set_frozen(true);
   for (int v : victims) {
     world_.scheduler().crash_owner(v);
     host(v).stop();
@@ -160,10 +163,12 @@ void Simulation::crash(int n, std::optional<Duration> restart_after) {
   if (lose_unsynced_on_crash() && !victims.empty()) {
     // The reader's connection dies with the machine too.
     reader_.reset();
+    disk_->set_frozen(false);
     disk_->power_loss(world_.stream("disk.power"));
     reader_ = std::make_unique<engine::StoreReader>(kDatabase, disk_->vfs_name());
     world_.trace().append(engine::to_us(world_.now()), 0, "power_loss");
   }
+  disk_->set_frozen(false);
   if (!restart_after) return;
   for (int v : victims)
     world_.scheduler().schedule(*restart_after, 0, engine::TimerKind::foreground, "engine_restart",

@@ -22,6 +22,10 @@ struct WsWorld {
     hub.set_resync([this](const std::string& id, std::int64_t after) {
       std::vector<StateUpdate> out;
       if (engine_down) return out;
+      if (failing_reads > 0) {  // the store read failed: the reader answers empty
+        --failing_reads;
+        return out;
+      }
       for (const auto& u : history[id])
         if (u.seq > after) out.push_back(u);
       return out;
@@ -44,6 +48,7 @@ struct WsWorld {
   WebSocketHub hub;
   std::map<std::string, std::vector<StateUpdate>> history;
   bool engine_down = false;
+  int failing_reads = 0;
 };
 
 TEST(WebSocketHub, ClientsResyncAfterDisconnectsAndConvergeToLatestState) {
@@ -159,6 +164,20 @@ TEST(WebSocketHub, ResyncRetriesWhileEngineIsDownAreBoundedSoTheWorldGetsQuiet) 
   w.publish("c-1");  // the next update finds the gap again, and now it fills
   ASSERT_TRUE(w.run_quiet());
   EXPECT_EQ(w.hub.view(id).at("c-1").seq, 4);
+}
+
+TEST(WebSocketHub, SubscribeAfterPublishRetriesWhenTheFirstFetchFails) {
+  WsWorld w;
+  w.publish("c-1");  // published before anyone follows the campaign
+  auto id = w.hub.add_client();
+  w.failing_reads = 2;
+  w.hub.subscribe(id, "c-1");
+  EXPECT_EQ(w.hub.view(id).at("c-1").seq, 0);
+  ASSERT_TRUE(w.run_quiet());
+  EXPECT_EQ(w.failing_reads, 0);
+  EXPECT_EQ(w.hub.view(id).at("c-1").seq, 1);
+  EXPECT_TRUE(w.hub.lagging_views().empty());
+  EXPECT_EQ(w.sched.pending(), 0u);
 }
 
 TEST(WebSocketHub, FaultTablesAreValidatedWholeAndHealTurnsThemOff) {
