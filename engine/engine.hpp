@@ -12,6 +12,7 @@
 #include "engine/core/money.hpp"
 #include "engine/core/time.hpp"
 #include "engine/ports/bus.hpp"
+#include "engine/ports/capture.hpp"
 #include "engine/ports/clock.hpp"
 #include "engine/ports/hooks.hpp"
 #include "engine/ports/ledger.hpp"
@@ -118,6 +119,9 @@ struct EngineOptions {
   std::string ledger_payer = "0.0.2";              // engine's operator account
   std::string treasury_account = "treasury";
   RuleRetryPolicy rule_retry;
+  // Optional: every command this engine receives and every outcome it commits,
+  // in the capture format, for replaying an incident (must outlive the engine).
+  CaptureSink* capture = nullptr;
 };
 
 struct EnginePorts {

@@ -3,6 +3,7 @@
 #include "engine/engine_impl.hpp"
 
 #include "engine/domain/transitions.hpp"
+#include "engine/messaging/capture_records.hpp"
 #include "engine/store/schema.hpp"
 
 namespace clsim::engine {
@@ -11,18 +12,41 @@ Engine::Engine(EnginePorts ports, EngineOptions options)
     : impl_(std::make_unique<EngineImpl>(ports, std::move(options))) {}
 Engine::~Engine() = default;
 void Engine::start() { impl_->start(); }
-CommandResult Engine::create(const CampaignSpec& spec) { return impl_->create(spec); }
-CommandResult Engine::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
-  return impl_->update(id, change, by);
+CommandResult Engine::create(const CampaignSpec& spec) {
+  impl_->begin_command();
+  auto r = impl_->create(spec);
+  impl_->capture_command(create_record(spec, r.id.empty() ? spec.id.value_or("") : r.id));
+  return r;
 }
-CommandResult Engine::publish(const std::string& id, const std::string& by) { return impl_->publish(id, by); }
-CommandResult Engine::claim(const std::string& id, const std::string& user) { return impl_->claim(id, user); }
+CommandResult Engine::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
+  impl_->begin_command();
+  auto r = impl_->update(id, change, by);
+  impl_->capture_command(update_record(id, change, by));
+  return r;
+}
+CommandResult Engine::publish(const std::string& id, const std::string& by) {
+  impl_->begin_command();
+  auto r = impl_->publish(id, by);
+  impl_->capture_command(user_record("campaign:publish:v1:requested", id, by));
+  return r;
+}
+CommandResult Engine::claim(const std::string& id, const std::string& user) {
+  impl_->begin_command();
+  auto r = impl_->claim(id, user);
+  impl_->capture_command(user_record("campaign:claim:v1:requested", id, user));
+  return r;
+}
 std::vector<StateUpdate> Engine::updates_since(const std::string& id, std::int64_t seq) {
   return impl_->updates_since(id, seq);
 }
 Health Engine::health() { return impl_->health(); }
 CommandResult Engine::create_rule_campaign(const RuleCampaignSpec& spec) { return impl_->create_rule_campaign(spec); }
-CommandResult Engine::customer_event(const CustomerEvent& event) { return impl_->customer_event(event); }
+CommandResult Engine::customer_event(const CustomerEvent& event) {
+  impl_->begin_command();
+  auto r = impl_->customer_event(event);
+  impl_->capture_command(customer_event_record(event));
+  return r;
+}
 CommandResult Engine::redrive(const std::string& event_id) { return impl_->redrive(event_id); }
 
 EngineImpl::EngineImpl(EnginePorts p, EngineOptions options)
@@ -109,6 +133,7 @@ void EngineImpl::apply(TxEffects& fx) {
   for (auto& [campaign, kind] : fx.disarmed) unschedule_timer(campaign, kind);
   for (auto& [campaign, kind, due_us] : fx.armed) schedule_timer(campaign, kind, due_us);
   for (auto& u : fx.updates) notifier_.publish(u);
+  capture_outcomes(fx.captured);
   if (fx.outbox) kick_relay();
 }
 
@@ -160,6 +185,10 @@ void EngineImpl::emit(TxScope& s, const std::string& campaign, const std::string
       .bind(5, to_us(clock_.now()))
       .run();
   s.fx.outbox = true;
+  if (options_.capture && type.rfind("campaign:", 0) == 0) {
+    s.fx.captured.push_back(outcome_record(type, event_id, payload));
+    s.fx.captured.back().ts_us = to_us(clock_.now());
+  }
 }
 
 void EngineImpl::inbox_record(TxScope& s, const std::string& event_id, const std::string& type) {

@@ -47,6 +47,9 @@ inline constexpr const char* kConsumerGroup = "campaign-engine";
 inline constexpr const char* kPollTimerCampaign = "*";
 inline constexpr Duration kResumeAfter = Duration(60'000'000);
 inline constexpr Duration kTimerLease = Duration(60'000'000);
+// A payment's owner renews this at every step of its ledger call (the longest gap,
+// waiting out a transaction's valid window, is about 150 s).
+inline constexpr Duration kPaymentLease = Duration(300'000'000);
 
 // What a committed transaction does next: notify, trace, (re)schedule timers, relay.
 struct TxEffects {
@@ -55,6 +58,7 @@ struct TxEffects {
   std::vector<std::tuple<std::string, std::string, std::int64_t>> armed;  // campaign, kind, due_us
   std::vector<std::pair<std::string, std::string>> disarmed;
   bool outbox = false;
+  std::vector<CaptureRecord> captured;  // outcomes for the capture sink, once committed
 };
 
 struct TxScope {
@@ -86,6 +90,12 @@ class EngineImpl {
   CommandResult create_rule_campaign(const RuleCampaignSpec& spec);
   CommandResult customer_event(const CustomerEvent& event);
   CommandResult redrive(const std::string& event_id);
+  // --- capture (engine/messaging/capture_records.cpp): a command as received.
+  // Outcomes a command commits are held until the command's own record is out, so
+  // a log reads request before result.
+  void begin_command() { in_command_ = true; }
+  void capture_command(CaptureRecord record);
+  void capture_outcomes(std::vector<CaptureRecord>& records);
 
  private:
   // --- rule campaigns (engine/rules/): bus delivery, matching, payment, retries, funding, end
@@ -128,6 +138,13 @@ class EngineImpl {
   std::optional<TransactionId> save_tx_id(const TxIdStore& store, std::optional<TransactionId> given);
   // Fills spec.allocate_id / spec.persist_id from `store`; fresh-id mode stores nothing.
   void bind_tx_id_store(LedgerCallSpec& spec, const TxIdStore& store);
+  // One engine at a time owns a payment (keyed by its memo): a row in
+  // payment_leases (engine/saga/payment_lease.cpp). Taking it renews it.
+  bool take_payment_lease(SqliteDb& db, const std::string& memo);
+  // `store`, refusing ("lease_lost") unless this engine owns the payment.
+  TxIdStore leased_store(const std::string& memo, TxIdStore store);
+  // bind_tx_id_store through leased_store, plus spec.hold / spec.release.
+  void bind_payment_lease(LedgerCallSpec& spec, const TxIdStore& store);
 
   // --- durable timers (timers.cpp)
   void arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due);
@@ -182,6 +199,9 @@ class EngineImpl {
   Bus& bus_;
   Notifier& notifier_;
   EngineOptions options_;
+  std::uint64_t captured_commands_ = 0;
+  bool in_command_ = false;
+  std::vector<CaptureRecord> held_outcomes_;
 
   std::shared_ptr<char> alive_ = std::make_shared<char>(0);
   std::unique_ptr<SqliteDb> db_;

@@ -34,7 +34,8 @@ void EngineImpl::run_claim(const std::string& campaign, const std::string& user,
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":claim:" + user;
-  bind_tx_id_store(spec, [campaign, user](TxScope& s, const TransactionId& tx) -> std::string {
+  // Only the engine owning the payment drives it: every engine's claim timer fires.
+  bind_payment_lease(spec, [campaign, user](TxScope& s, const TransactionId& tx) -> std::string {
     s.db.prepare("UPDATE rewards SET tx_payer = ?, tx_start_us = ? WHERE campaign_id = ? AND user_id = ? "
                  "AND status = 'claiming'")
         .bind(1, tx.payer)
@@ -53,6 +54,10 @@ void EngineImpl::run_claim(const std::string& campaign, const std::string& user,
 
 void EngineImpl::claim_done(const std::string& campaign, const std::string& user, const LedgerOutcome& out) {
   const std::string key = campaign + "/claim:" + user;
+  if (out.abandoned) {  // another engine owns this payment; the claim timer checks back
+    inflight_.erase(key);
+    return;
+  }
   auto res = run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT status, amount FROM rewards WHERE campaign_id = ? AND user_id = ?");
     q.bind(1, campaign).bind(2, user);

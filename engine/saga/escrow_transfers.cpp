@@ -21,6 +21,7 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
   }
   const bool fresh = options_.mutations.pay_without_idempotent_id;
   const bool recovering = stored.set();
+  const std::string memo = "clsim:" + campaign + (refund ? ":refund" : ":return");
   const TxIdStore store = [this, campaign, step_name, refund](TxScope& s, const TransactionId& tx) -> std::string {
     auto r = load_campaign(s.db, campaign);
     if (!r || r->step != step_name) return "stale";
@@ -29,7 +30,8 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
     return {};
   };
   // The id is stored before the first submit, so a restart asks about it, never guesses.
-  const std::optional<TransactionId> id = recovering ? stored.id() : save_tx_id(store, std::nullopt);
+  // Several engines' resume timers fire: only the payment's owner may choose an id.
+  const std::optional<TransactionId> id = recovering ? stored.id() : save_tx_id(leased_store(memo, store), std::nullopt);
   if (!id) {
     retry_step_later(campaign, step_name);
     return;
@@ -39,11 +41,11 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
                               LedgerOp::transfer,
                               "escrow:" + campaign,
                               row.owner,
-                              amount, "clsim:" + campaign + (refund ? ":refund" : ":return")};
+                              amount, memo};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = fresh;
   spec.label = campaign + ":" + step_name;
-  bind_tx_id_store(spec, store);
+  bind_payment_lease(spec, store);
   spec.done = guarded([this, campaign, step_name, refund](const LedgerOutcome& out) {
     if (out.success && refund) CLSIM_CRASH_POINT(hooks_, "after_refund");
     transfer_done(campaign, step_name, out);
@@ -52,6 +54,24 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
 }
 
 void EngineImpl::transfer_done(const std::string& campaign, const std::string& step_name, const LedgerOutcome& out) {
+  if (out.abandoned) {  // another engine owns the transfer; the resume timer checks back
+    finish_step(campaign, step_name, false);
+    return;
+  }
+  if (!out.success && out.id_failed) {
+    // The stored id can never execute: forget it, so the resume timer (the backoff)
+    // retries under a fresh id instead of re-reading the same failed receipt.
+    const bool refund = is_refund(step_name);
+    run_tx([&](TxScope& s) -> std::string {
+      auto row = load_campaign(s.db, campaign);
+      if (!row || row->step != step_name) return "stale";
+      StoredTxId& tx = refund ? row->refund_tx : row->return_tx;
+      if (!tx.set() || !(tx.id() == out.id)) return "stale";
+      tx = StoredTxId{};
+      persist(s, *row, false);
+      return {};
+    });
+  }
   if (!out.success) {
     // Money owed back is never given up on: the resume timer tries again later,
     // starting from the stored id (receipt, then memo lookup).

@@ -8,9 +8,11 @@ namespace {
 constexpr int kReceiptPollsMax = 60;
 constexpr Duration kReceiptDelay = Duration(1'000'000);
 constexpr Duration kReceiptDelayMax = Duration(10'000'000);
-// After the window closes the network can no longer execute the old id; a little
-// slack covers a mirror that lags consensus by a few seconds.
-constexpr Duration kWindowSlack = Duration(5'000'000);
+// After the window closes the network can no longer execute the old id, but an id
+// accepted at the end of its window reaches consensus a few seconds later and the
+// mirror lags consensus by up to ~10 s: the memo lookup waits until the mirror
+// must show anything the old id did, or it could miss a payment and pay again.
+constexpr Duration kWindowSlack = Duration(30'000'000);
 }  // namespace
 
 void LedgerCall::start(CallEnv env, Ledger& ledger, LedgerCallSpec spec) {
@@ -27,8 +29,20 @@ bool LedgerCall::window_open() const {
   return env_.clock.now() < spec_.tx.id.valid_start + spec_.tx.valid_duration;
 }
 
+bool LedgerCall::held() {
+  if (!spec_.hold || spec_.hold()) return true;
+  if (!finished_) {
+    finished_ = true;
+    CLSIM_SOMETIMES(env_.hooks, "ledger_payment_owned_elsewhere");
+    LedgerOutcome out{false, LedgerStatus::UNKNOWN, "ledger: payment owned by another engine", spec_.tx.id};
+    out.abandoned = true;
+    spec_.done(out);
+  }
+  return false;
+}
+
 void LedgerCall::submit() {
-  if (env_.dead() || finished_) return;
+  if (env_.dead() || finished_ || !held()) return;
   if (spec_.fresh_id_each_attempt) {
     // The deliberate bug: every attempt is a new transaction, so a lost answer pays twice.
     auto fresh = spec_.allocate_id();
@@ -72,7 +86,7 @@ void LedgerCall::on_submit(const SubmitResult& r) {
 }
 
 void LedgerCall::poll_receipt(Duration delay) {
-  if (env_.dead() || finished_) return;
+  if (env_.dead() || finished_ || !held()) return;
   auto ask = [self = shared_from_this()] {
     self->ledger_.get_receipt(self->spec_.tx.id, [self](ReceiptResult r) {
       if (!self->env_.dead()) self->on_receipt(r);
@@ -118,18 +132,21 @@ void LedgerCall::on_receipt(const ReceiptResult& r) {
     poll_receipt(std::min(kReceiptDelay * receipt_polls_, kReceiptDelayMax));
     return;
   }
+  id_failed_ = true;
   finish(false, r.status, std::string("ledger: ") + to_string(r.status));
 }
 
 void LedgerCall::lookup_memo() {
-  if (env_.dead() || finished_) return;
+  if (env_.dead() || finished_ || !held()) return;
   if (spec_.fresh_id_each_attempt) {
     choose_new_id();
     return;
   }
-  if (window_open()) {
-    // The old id could still execute: wait for its window to close before asking.
-    env_.after(spec_.tx.id.valid_start + spec_.tx.valid_duration - env_.clock.now() + kWindowSlack,
+  const TimePoint mirror_settled = spec_.tx.id.valid_start + spec_.tx.valid_duration + kWindowSlack;
+  if (env_.clock.now() < mirror_settled) {
+    // The old id could still execute, or the mirror may not show it yet: wait until
+    // its window has closed and the mirror has caught up past it before asking.
+    env_.after(mirror_settled - env_.clock.now(),
                "ledger_window:" + spec_.label, [self = shared_from_this()] { self->lookup_memo(); });
     return;
   }
@@ -141,6 +158,7 @@ void LedgerCall::lookup_memo() {
     }
     if (!r.id) {
       if (self->lookup_memo_final_) {
+        self->id_failed_ = true;  // nothing on the mirror past the window: the id is dead
         self->finish(false, LedgerStatus::UNKNOWN, "ledger: retries exhausted");
       } else {
         self->choose_new_id();
@@ -158,16 +176,19 @@ void LedgerCall::lookup_memo() {
         return;
       }
       self->poll_receipt(kReceiptDelay);
-    } else if (is_transient(r.status) && !self->lookup_memo_final_) {
+    } else if (!self->lookup_memo_final_) {
+      // Found only failed records and nothing succeeded (the mirror is past the
+      // window of the current id): the payment did not happen, a new id is safe.
       self->choose_new_id();
     } else {
+      self->id_failed_ = true;  // nothing succeeded and the window is past: the id is dead
       self->finish(false, r.status, std::string("ledger: ") + to_string(r.status));
     }
   });
 }
 
 void LedgerCall::choose_new_id() {
-  if (env_.dead() || finished_) return;
+  if (env_.dead() || finished_ || !held()) return;
   if (spec_.fresh_id_each_attempt) {
     submit();  // submit() draws the fresh id
     return;
@@ -207,7 +228,10 @@ void LedgerCall::retry(void (LedgerCall::*next)(), const char* why) {
 void LedgerCall::finish(bool success, LedgerStatus status, std::string reason) {
   if (finished_) return;
   finished_ = true;
-  spec_.done(LedgerOutcome{success, status, std::move(reason), spec_.tx.id});
+  if (spec_.release) spec_.release();
+  LedgerOutcome out{success, status, std::move(reason), spec_.tx.id};
+  out.id_failed = !success && id_failed_;
+  spec_.done(out);
 }
 
 }  // namespace clsim::engine

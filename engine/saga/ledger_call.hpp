@@ -19,6 +19,12 @@ struct LedgerOutcome {
   LedgerStatus status = LedgerStatus::UNKNOWN;
   std::string reason;  // for a failure: "ledger: INSUFFICIENT_PAYER_BALANCE"
   TransactionId id;    // the id that executed (or last tried)
+  // Another engine owns the payment (or ownership could not be confirmed): this
+  // call stopped without deciding anything; the stored id and timers stay as they are.
+  bool abandoned = false;
+  // The id reached consensus and failed: it can never execute, so the payment
+  // may be retried under a fresh id.
+  bool id_failed = false;
 };
 
 struct LedgerCallSpec {
@@ -32,6 +38,10 @@ struct LedgerCallSpec {
   std::function<std::optional<TransactionId>()> allocate_id;
   // Stores an id found by the memo lookup as the step's id; false when refused.
   std::function<bool(const TransactionId&)> persist_id;
+  // Takes or renews ownership of the payment before every step; false: another
+  // engine owns it (the call is abandoned). Empty: no ownership check.
+  std::function<bool()> hold;
+  std::function<void()> release;  // after the outcome is known
   std::function<void(const LedgerOutcome&)> done;
 };
 
@@ -51,6 +61,7 @@ class LedgerCall : public std::enable_shared_from_this<LedgerCall> {
   void choose_new_id();
   void retry(void (LedgerCall::*next)(), const char* why);
   void finish(bool success, LedgerStatus status, std::string reason);
+  bool held();  // false after abandoning the call
   bool window_open() const;
 
   CallEnv env_;
@@ -60,6 +71,7 @@ class LedgerCall : public std::enable_shared_from_this<LedgerCall> {
   int receipt_polls_ = 0;   // receipts that said "not final yet"
   bool finished_ = false;
   bool lookup_memo_final_ = false;  // out of attempts: the memo lookup decides
+  bool id_failed_ = false;          // a final failed receipt (or mirror record) for the id
 };
 
 }  // namespace clsim::engine

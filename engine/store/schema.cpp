@@ -87,6 +87,11 @@ CREATE TABLE dead_letters (
   event_id TEXT PRIMARY KEY, reason TEXT NOT NULL, message TEXT NOT NULL, attempts INTEGER NOT NULL,
   at_us INTEGER NOT NULL);
 )sql",
+      // 6: payment ownership, so only one engine drives a payment (and may
+      // replace its transaction id) at a time.
+      R"sql(
+CREATE TABLE payment_leases (memo TEXT PRIMARY KEY, owner TEXT NOT NULL, until_us INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }

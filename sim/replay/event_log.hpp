@@ -11,9 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/ports/capture.hpp"
+
 namespace clsim::sim {
 
-inline constexpr const char* kWorldConfigType = "clsim:world:v1:config";
+inline constexpr const char* kWorldConfigType = engine::kCaptureWorldType;
 
 // What a line asks of a replay.
 enum class LineKind { command, observation, outcome };

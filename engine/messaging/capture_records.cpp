@@ -1,0 +1,95 @@
+#include "engine/messaging/capture_records.hpp"
+
+#include "engine/engine_impl.hpp"
+
+namespace clsim::engine {
+
+namespace {
+
+nlohmann::ordered_json rates_json(const Rates& r) {
+  return {{"like", r.like.minor}, {"retweet", r.retweet.minor}, {"quote", r.quote.minor}, {"reply", r.reply.minor}};
+}
+
+}  // namespace
+
+CaptureRecord create_record(const CampaignSpec& spec, const std::string& id) {
+  CaptureRecord r;
+  r.type = "campaign:create:v1:requested";
+  r.campaign_id = id;
+  r.payload = {{"owner", spec.owner},
+               {"budget", spec.budget.minor},
+               {"rates", rates_json(spec.rates)},
+               {"duration_us", to_us(spec.duration)},
+               {"claim_window_us", to_us(spec.claim_window)},
+               {"text", spec.text}};
+  return r;
+}
+
+CaptureRecord update_record(const std::string& id, const CampaignUpdate& change, const std::string& by) {
+  CaptureRecord r;
+  r.type = "campaign:update:v1:requested";
+  r.campaign_id = id;
+  r.user_id = by;
+  if (change.text) r.payload["text"] = *change.text;
+  if (change.rates) r.payload["rates"] = rates_json(*change.rates);
+  if (change.duration) r.payload["duration_us"] = to_us(*change.duration);
+  if (change.claim_window) r.payload["claim_window_us"] = to_us(*change.claim_window);
+  return r;
+}
+
+CaptureRecord user_record(const char* type, const std::string& id, const std::string& user) {
+  CaptureRecord r;
+  r.type = type;
+  r.campaign_id = id;
+  r.user_id = user;
+  return r;
+}
+
+CaptureRecord customer_event_record(const CustomerEvent& event) {
+  CaptureRecord r;
+  r.type = "customer:event:v1:requested";
+  r.event_id = event.id;
+  r.user_id = event.user;
+  r.payload = {{"type", event.type}, {"data", nlohmann::ordered_json(event.payload)}};
+  return r;
+}
+
+CaptureRecord outcome_record(const std::string& type, const std::string& event_id, const nlohmann::json& payload) {
+  CaptureRecord r;
+  r.type = type;
+  r.event_id = event_id;
+  r.payload = nlohmann::ordered_json(payload);
+  if (r.payload.contains("campaign_id")) {
+    r.campaign_id = r.payload["campaign_id"].get<std::string>();
+    r.payload.erase("campaign_id");
+  }
+  if (r.payload.contains("user_id") && r.payload["user_id"].is_string()) {
+    r.user_id = r.payload["user_id"].get<std::string>();
+    r.payload.erase("user_id");
+  }
+  return r;
+}
+
+void EngineImpl::capture_command(CaptureRecord record) {
+  in_command_ = false;
+  if (!options_.capture) return;
+  record.ts_us = to_us(clock_.now());
+  // Commands carry no id of their own; the engine's name keeps ids of several
+  // engines appending to one log apart.
+  if (record.event_id.empty()) record.event_id = options_.name + ":cmd-" + std::to_string(++captured_commands_);
+  options_.capture->append(record);
+  for (const auto& r : held_outcomes_) options_.capture->append(r);
+  held_outcomes_.clear();
+}
+
+void EngineImpl::capture_outcomes(std::vector<CaptureRecord>& records) {
+  if (!options_.capture) return;
+  for (auto& r : records) {
+    if (in_command_)
+      held_outcomes_.push_back(std::move(r));
+    else
+      options_.capture->append(r);
+  }
+}
+
+}  // namespace clsim::engine
