@@ -20,7 +20,9 @@ class SimDisk;
 struct DiskNode {
   FileImage image;
   FileLocks locks;
-  std::unique_ptr<SharedMemory> shm;
+  // Shared with the handles that map it, so one that outlives a power loss (a
+  // dead handle) never points at freed memory.
+  std::shared_ptr<SharedMemory> shm;
   std::uint64_t syncs = 0;
   std::uint64_t writes = 0;
   int open_handles = 0;
@@ -30,12 +32,15 @@ class DiskFile {
  public:
   DiskFile(SimDisk& disk, std::string name, std::shared_ptr<DiskNode> node, std::uint64_t id, bool delete_on_close);
   // Releases this handle's locks and WAL-index mapping, then deletes the file if
-  // it was opened delete-on-close.
+  // it was opened delete-on-close. A dead handle (see dead()) holds neither.
   ~DiskFile();
   DiskFile(const DiskFile&) = delete;
   DiskFile& operator=(const DiskFile&) = delete;
 
   const std::string& name() const { return name_; }
+  // Opened before the last power loss: its process died with the power, so
+  // every call fails with SQLITE_IOERR_* and its locks and WAL index are gone.
+  bool dead() const;
   std::int64_t size() const { return std::int64_t(node_->image.size()); }
 
   // SQLITE_OK, SQLITE_IOERR_SHORT_READ (rest zero-filled) or SQLITE_IOERR_READ.
@@ -46,9 +51,9 @@ class DiskFile {
   // SQLITE_OK (the file is durable) or SQLITE_IOERR_FSYNC (nothing changed).
   int sync();
 
-  int lock(int level) { return node_->locks.lock(lock_level_, level); }
+  int lock(int level);
   int unlock(int level);
-  bool check_reserved() const { return node_->locks.reserved(); }
+  bool check_reserved() const { return !dead() && node_->locks.reserved(); }
   int lock_level() const { return lock_level_; }
 
   int shm_map(int region, int region_bytes, bool extend, void volatile** out);
@@ -61,9 +66,10 @@ class DiskFile {
   std::string name_;
   std::shared_ptr<DiskNode> node_;
   std::uint64_t id_;
+  std::uint64_t power_epoch_;
   bool delete_on_close_;
   int lock_level_ = 0;
-  bool shm_attached_ = false;
+  std::shared_ptr<SharedMemory> shm_;  // the WAL index this handle mapped, if any
 };
 
 }  // namespace clsim::sim

@@ -33,13 +33,15 @@ bool SimDisk::inject_full() {
 }
 
 void SimDisk::power_loss(engine::Random& rng) {
+  ++power_epoch_;
   for (auto& [name, node] : files_) {
     const FileImage::Loss loss = node->image.lose_volatile(faults_.torn_write ? &rng : nullptr, kSectorBytes);
     if (loss.writes_lost > 0) counter_.add("disk_lost_write", std::int64_t(loss.writes_lost));
     if (loss.torn) counter_.add("disk_torn_write");
-    // The WAL index is memory: gone with the power, unless a connection that
-    // should not exist any more still maps it (the caller's contract).
-    if (node->shm && node->shm->connections() == 0) node->shm.reset();
+    // The WAL index is memory and locks belong to processes: both go with the
+    // power. A dead handle keeps its old mapping alive but shares it with no one.
+    node->shm.reset();
+    node->locks = FileLocks{};
   }
 }
 

@@ -72,8 +72,10 @@ class SimDisk {
 
   // Every file returns to its last synced image; with faults().torn_write the
   // last unsynced write of each file may land in part, sector by sector, as
-  // `rng` decides. Call with every connection closed (the simulator closes a
-  // crashed world's connections first); a WAL index still mapped is left alone.
+  // `rng` decides. No process survives the power: WAL indexes and locks are
+  // dropped, and a handle still open (a connection leaked or not yet closed)
+  // becomes dead - every call on it fails with SQLITE_IOERR_* - so it can
+  // neither keep a stale WAL index alive nor write into the new life.
   void power_loss(engine::Random& rng);
 
   // File API (what the VFS calls). On failure returns nullptr and sets rc.
@@ -90,6 +92,8 @@ class SimDisk {
   std::vector<std::string> files() const;
   std::optional<DiskFileStats> stats(const std::string& name) const;
   std::uint64_t syncs() const { return syncs_; }
+  // Power losses so far; a handle opened before the last one is dead.
+  std::uint64_t power_epoch() const { return power_epoch_; }
   // Handles open on any file, deleted ones included.
   int open_handles() const { return open_handles_; }
 
@@ -115,6 +119,7 @@ class SimDisk {
   std::uint64_t next_handle_id_ = 1;
   std::uint64_t next_temp_ = 1;
   std::uint64_t syncs_ = 0;
+  std::uint64_t power_epoch_ = 0;
   int open_handles_ = 0;
   std::unique_ptr<SimVfs> vfs_;
 };

@@ -29,6 +29,33 @@ TEST(SimDisk, CommitsSyncedInWalSurvivePowerLoss) {
   EXPECT_EQ(again.text("PRAGMA integrity_check"), "ok");
 }
 
+TEST(SimDisk, PowerLossKillsAConnectionLeftOpenSoItsWalIndexDiesToo) {
+  DiskWorld w;
+  Conn c(w.disk, "db");
+  ASSERT_EQ(c.exec("CREATE TABLE t(v INTEGER, pad BLOB)"), SQLITE_OK);
+  insert_rows(c, 0, 3);
+  // A connection nobody closes (a leaked handle): it maps the WAL index.
+  Conn leaked(w.disk, "db");
+  ASSERT_EQ(leaked.scalar("SELECT count(*) FROM t"), 3);
+  // Commits the WAL index records but the power takes from the WAL.
+  ASSERT_EQ(c.exec("PRAGMA synchronous=OFF"), SQLITE_OK);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(c.exec("INSERT INTO t VALUES (" + std::to_string(i) + ", randomblob(3000))"), SQLITE_OK);
+  power_loss(w, c);
+
+  // No process survives the power: the WAL index must be rebuilt from the WAL
+  // that is left, not trusted because a dead handle still maps it.
+  Conn again(w.disk, "db");
+  EXPECT_EQ(again.scalar("SELECT count(*) FROM t"), 3);
+  EXPECT_EQ(again.text("PRAGMA integrity_check"), "ok");
+  // The dead handle can do nothing any more, and closing it disturbs no one.
+  EXPECT_NE(leaked.exec("INSERT INTO t VALUES (99, NULL)"), SQLITE_OK);
+  leaked.close();
+  EXPECT_EQ(again.scalar("SELECT count(*) FROM t"), 3);
+  EXPECT_EQ(again.exec("INSERT INTO t VALUES (4, NULL)"), SQLITE_OK);
+  EXPECT_EQ(again.text("PRAGMA integrity_check"), "ok");
+}
+
 TEST(SimDisk, WritesOfAnUncommittedTransactionAreLostAtPowerLoss) {
   DiskWorld w;
   Conn c(w.disk, "db");
