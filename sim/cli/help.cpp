@@ -24,12 +24,15 @@ usage:
       The report's "random_plan" shows what was picked.
   clsim swarm (--scenario SCRIPT.lua | --random) (--seeds A..B | --count N)
               [--shard I/N] [--jobs J] [--out DIR] [--timeout-s T] [--mutate NAME]
+              [--require FILE]
       Runs every seed in its own process, J at a time. --shard I/N takes the seeds
       s with (s - A) mod N == I. --out DIR gets runs.jsonl (a report a line, in
       seed order) and summary.json (seeds, failures with repro, merged coverage);
       without --out the summary goes to stdout. A seed running past T wall
-      seconds (default 300) fails. Exit 1 when any seed failed.
-  clsim swarm --merge DIR... [--out DIR]
+      seconds (default 300) fails. --require FILE lists coverage cells
+      ("<section> <key>" a line) the merged coverage must reach. Exit 1 when any
+      seed failed or a required cell was never reached.
+  clsim swarm --merge DIR... [--out DIR] [--require FILE]
       Merges shard outputs (summary.json and runs.jsonl of each DIR).
   clsim check-determinism SCRIPT.lua [--seed N] [--runs K]
       Runs the script K times (default 3), each in its own process, and compares

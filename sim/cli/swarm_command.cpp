@@ -24,6 +24,7 @@
 #include "sim/cli/progress_line.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/swarm/random_run.hpp"
+#include "sim/swarm/required_coverage.hpp"
 #include "sim/swarm/swarm_seeds.hpp"
 #include "sim/swarm/swarm_summary.hpp"
 #include "sim/world/catalogue.hpp"
@@ -73,6 +74,7 @@ struct SwarmFlags {
   engine::Mutations mutations;
   std::vector<std::string> merge_dirs;
   bool merge = false;
+  std::vector<sim::RequiredCell> required;  // --require FILE
 };
 
 // One child run: which seed, where its report goes, when it started.
@@ -206,6 +208,7 @@ SwarmFlags parse_swarm(int argc, char** argv) {
       else if (arg == "--timeout-s") f.timeout_s = double(std::max<std::uint64_t>(1, a.u64(arg)));
       else if (arg == "--mutate") read_mutation(a.value(arg), f.mutations);
       else if (arg == "--merge") f.merge = true;
+      else if (arg == "--require") f.required = sim::read_required_coverage(a.value(arg));
       else if (arg.rfind("--", 0) == 0) throw UsageError("unknown option " + arg);
       else if (f.merge) f.merge_dirs.push_back(arg);
       else throw UsageError("unexpected argument '" + arg + "'");
@@ -223,7 +226,13 @@ SwarmFlags parse_swarm(int argc, char** argv) {
 }
 
 int write_swarm(const SwarmFlags& f, const sim::SwarmSummary& summary, const std::vector<std::string>& lines) {
-  const std::string text = summary.to_json().dump(2) + "\n";
+  auto j = summary.to_json();
+  const auto missed = sim::unreached(json(j["coverage"]), f.required);
+  if (!f.required.empty()) {
+    j["required_coverage"] = {{"cells", f.required.size()}, {"unreached", json::array()}};
+    for (const auto& c : missed) j["required_coverage"]["unreached"].push_back(c.section + " " + c.key);
+  }
+  const std::string text = j.dump(2) + "\n";
   if (f.out_dir.empty()) {
     std::fputs(text.c_str(), stdout);
   } else {
@@ -237,7 +246,10 @@ int write_swarm(const SwarmFlags& f, const sim::SwarmSummary& summary, const std
   for (const auto& [seed, fail] : summary.failures())
     std::fprintf(stderr, "FAIL seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(seed),
                  fail.invariant.c_str(), fail.repro.c_str());
-  return summary.failed() ? 1 : 0;
+  for (const auto& c : missed)
+    std::fprintf(stderr, "coverage never reached (required at line %d): %s %s\n", c.line, c.section.c_str(),
+                 c.key.c_str());
+  return summary.failed() || !missed.empty() ? 1 : 0;
 }
 
 int merge_swarms(const SwarmFlags& f) {

@@ -5,16 +5,27 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "mocks/fault_counter.hpp"
 
 namespace clsim::sim {
 
 class Coverage {
  public:
-  void transition(const std::string& from, const std::string& to) { ++transitions_[from + "->" + to]; }
+  // The faults a matrix cell counts are read from `faults` (the world's counter).
+  void set_fault_source(const mocks::FaultCounter* faults) { faults_ = faults; }
+  // Counts the transition, and one matrix cell per (fault kind, crash point)
+  // injected or fired since the campaign's previous transition ("none" for
+  // neither): which moments the faults actually hit.
+  void transition(const std::string& campaign, const std::string& from, const std::string& to);
   void crash_point_reached(const std::string& name) { ++crash_points_reached_[name]; }
-  void crash_point_fired(const std::string& name) { ++crash_points_fired_[name]; }
+  void crash_point_fired(const std::string& name) {
+    ++crash_points_fired_[name];
+    fired_log_.push_back(name);
+  }
   void sometimes(const std::string& name) { ++sometimes_[name]; }
 
   const std::map<std::string, std::int64_t>& transitions() const { return transitions_; }
@@ -25,6 +36,16 @@ class Coverage {
   std::map<std::string, std::int64_t> crash_points_reached_;
   std::map<std::string, std::int64_t> crash_points_fired_;
   std::map<std::string, std::int64_t> sometimes_;
+  std::map<std::string, std::int64_t> matrix_;  // "FROM->TO x fault x crash_point"
+  const mocks::FaultCounter* faults_ = nullptr;
+  // Per campaign, where the fault counts and the fired crash points stood at its
+  // previous transition.
+  struct Mark {
+    std::map<std::string, std::int64_t> faults;
+    std::size_t fired = 0;
+  };
+  std::map<std::string, Mark> marks_;
+  std::vector<std::string> fired_log_;
 };
 
 // Per-invariant counts of checks and violations, in catalogue order by name.

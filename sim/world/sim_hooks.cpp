@@ -25,7 +25,7 @@ void SimHooks::trace(std::string_view event, nlohmann::json fields) {
   for (auto it = fields.begin(); it != fields.end(); ++it) ordered[it.key()] = it.value();
   world_.trace().append(engine::to_us(world_.now()), engine_no_, event, ordered);
   if (event == "transition" && fields.contains("from") && fields.contains("to"))
-    world_.coverage().transition(fields.value("from", ""), fields.value("to", ""));
+    world_.coverage().transition(fields.value("campaign", ""), fields.value("from", ""), fields.value("to", ""));
   if (observer_) observer_(engine_no_, event, fields);
 }
 

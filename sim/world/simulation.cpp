@@ -51,6 +51,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   const auto& w = world_.config().world;
   // SQLite's PRNG is process-wide; reseed it before any database opens.
   reseed_sqlite_prng(world_.config().seed);
+  world_.coverage().set_fault_source(&counter_);
   disk_ = std::make_unique<SimDisk>([this] { return world_.now(); }, world_.stream("disk.sqlite"),
                                     world_.stream("disk.faults"), counter_);
   if (w.contains("audience")) {
