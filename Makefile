@@ -31,10 +31,11 @@ bench: build
 	@mkdir -p reports
 	$(BUILD)/bench/clsim_bench --benchmark_out=reports/bench.json --benchmark_out_format=json
 
-# The standard 200-seed random swarm; failing seeds are real findings, so it is not (yet) part of test.
+# The standard 200-seed random swarm (ctest swarm.random_200 runs the same seeds in make test).
 swarm: build
 	@mkdir -p reports
-	$(BUILD)/clsim swarm --random --seeds 1..200 --jobs $(JOBS) --timeout-s 120 --out reports/swarm
+	$(BUILD)/clsim swarm --random --seeds 1..200 --jobs $(JOBS) --timeout-s 120 \
+	  --require tests/swarm/required_coverage.txt --out reports/swarm
 
 clean:
 	rm -rf $(BUILD)
