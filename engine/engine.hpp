@@ -64,6 +64,20 @@ struct Mutations {
   bool skip_duplicate_tweet_check = false;
   bool pay_without_idempotent_id = false;
   bool any() const { return skip_inbox_dedup || skip_duplicate_tweet_check || pay_without_idempotent_id; }
+  // The names of those turned on, as reports and --mutate spell them.
+  std::vector<std::string> names() const {
+    std::vector<std::string> n;
+    if (skip_inbox_dedup) n.push_back("skip_inbox_dedup");
+    if (skip_duplicate_tweet_check) n.push_back("skip_duplicate_tweet_check");
+    if (pay_without_idempotent_id) n.push_back("pay_without_idempotent_id");
+    return n;
+  }
+  // " --mutate NAME" for each: for repro commands.
+  std::string flags() const {
+    std::string f;
+    for (const auto& name : names()) f += " --mutate " + name;
+    return f;
+  }
 };
 
 struct RetryPolicy {

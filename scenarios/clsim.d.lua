@@ -187,6 +187,21 @@ function rewards(c) end
 ---@param opts? CrashAtOptions
 function crash_at(point, opts) end
 
+---@alias ScheduledFaultKey "twitter_unauthorized"|"twitter_forbidden"|"twitter_timeout"|"twitter_error"|"twitter_reply_rejected"|"twitter_timeout_after_create"|"twitter_error_after_create"|"twitter_partial_result"|"hedera_busy"|"hedera_platform_not_created"|"hedera_platform_not_active"|"hedera_slow_node"|"hedera_contract_revert"|"hedera_insufficient_gas"|"hedera_consensus_gas_exhausted"|"hedera_throttled_at_consensus"|"hedera_unknown_outcome"|"hedera_mirror_unreachable"|"bus_partition"|"bus_duplicate"|"websocket_disconnect"|"websocket_reconnect_failed"|"disk_ioerr"
+
+---@class ScheduledFault
+---@field at Micros              since the scenario start; the entry counts calls from then on
+---@field fault ScheduledFaultKey
+---@field on string              the call it hits, e.g. "POST /2/tweets c-1", "memo c-1:pay:bob", "XADD campaign-events", "client 2", "sync <database file>"
+---@field nth? integer           fire on the nth such call at or after `at` (default 1)
+
+---Declares that faults fire at these calls and nowhere else: the random fault
+---decisions of the world's fault rates are replaced by the schedule (the rates
+---still shape the random streams). What `clsim shrink` writes. Must come
+---before the first action.
+---@param entries ScheduledFault[]
+function fault_schedule(entries) end
+
 ---Crashes engine n now (a process crash; a power loss with disk.lose_unsynced_on_crash).
 ---With `restart_after` the engine starts again after that delay (an extension).
 ---@param n integer

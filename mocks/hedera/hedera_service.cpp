@@ -24,6 +24,11 @@ const char* receipt_failure_key(LedgerStatus s) {
 }
 }  // namespace
 
+std::string HederaService::subject_of(const engine::LedgerTransaction& tx) {
+  if (!tx.memo.empty()) return "memo " + tx.memo;
+  return std::string(tx.op == engine::LedgerOp::contract_create ? "contract_create " : "transfer ") + tx.from;
+}
+
 HederaService::HederaService(HederaConfig config, engine::Clock& clock, engine::Random& rng, FaultCounter& counter)
     : config_(std::move(config)), clock_(clock), rng_(rng), counter_(counter), accounts_(config_) {}
 
@@ -57,19 +62,19 @@ HederaService::Precheck HederaService::precheck(const engine::LedgerTransaction&
     return {LedgerStatus::TRANSACTION_EXPIRED, latency()};
   }
   if (tx.memo.size() > engine::kMemoMaxBytes) return {LedgerStatus::MEMO_TOO_LONG, latency()};
-  if (engine::bernoulli(rng_, f.busy_rate)) {
+  if (roll(f.busy_rate, "busy", subject_of(tx))) {
     count("busy");
     return {LedgerStatus::BUSY, latency()};
   }
-  if (engine::bernoulli(rng_, f.platform_not_created_rate)) {
+  if (roll(f.platform_not_created_rate, "platform_not_created", subject_of(tx))) {
     count("platform_not_created");
     return {LedgerStatus::PLATFORM_TRANSACTION_NOT_CREATED, latency()};
   }
-  if (engine::bernoulli(rng_, f.platform_not_active_rate)) {
+  if (roll(f.platform_not_active_rate, "platform_not_active", subject_of(tx))) {
     count("platform_not_active");
     return {LedgerStatus::PLATFORM_NOT_ACTIVE, latency()};
   }
-  if (engine::bernoulli(rng_, f.slow_node_rate)) {
+  if (roll(f.slow_node_rate, "slow_node", subject_of(tx))) {
     // Every attempt hit its deadline: the SDK gives up and nothing was submitted.
     count("slow_node");
     return {LedgerStatus::TIMEOUT, f.slow_node_delay};
@@ -89,7 +94,7 @@ HederaService::Precheck HederaService::precheck(const engine::LedgerTransaction&
   return {LedgerStatus::OK, latency()};
 }
 
-LedgerStatus HederaService::draw_receipt_failure() {
+LedgerStatus HederaService::draw_receipt_failure(const engine::LedgerTransaction& tx) {
   const auto& f = config_.faults;
   const std::pair<double, LedgerStatus> options[] = {
       {f.contract_revert_rate, LedgerStatus::CONTRACT_REVERT_EXECUTED},
@@ -98,7 +103,7 @@ LedgerStatus HederaService::draw_receipt_failure() {
       {f.throttled_at_consensus_rate, LedgerStatus::THROTTLED_AT_CONSENSUS},
   };
   for (const auto& [rate, status] : options)
-    if (engine::bernoulli(rng_, rate)) return status;
+    if (roll(rate, receipt_failure_key(status), subject_of(tx))) return status;
   return LedgerStatus::SUCCESS;
 }
 
@@ -156,7 +161,7 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
   }
   const Precheck pre = precheck(tx, now);
   if (pre.status != LedgerStatus::OK) return {{pre.status}, pre.latency};
-  LedgerStatus forced = draw_receipt_failure();
+  LedgerStatus forced = draw_receipt_failure(tx);
   if (scripted && is_receipt_failure(scripted->status)) forced = scripted->status;
   if (forced != LedgerStatus::SUCCESS) count(receipt_failure_key(forced));
   accept(tx, now, forced);
@@ -164,7 +169,7 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
     const bool timeout = scripted->status == LedgerStatus::TIMEOUT;
     return {{scripted->status}, timeout ? config_.faults.timeout_delay : pre.latency};
   }
-  if (engine::bernoulli(rng_, config_.faults.unknown_outcome_rate)) {
+  if (roll(config_.faults.unknown_outcome_rate, "unknown_outcome", subject_of(tx))) {
     count("unknown_outcome");
     return {{LedgerStatus::TIMEOUT}, config_.faults.timeout_delay};
   }
@@ -182,7 +187,7 @@ HederaReply<engine::ReceiptResult> HederaService::get_receipt(const engine::Tran
 HederaReply<engine::MemoLookupResult> HederaService::find_by_memo(const std::string& memo) {
   const auto now = clock_.now();
   engine::MemoLookupResult out;
-  if (engine::bernoulli(rng_, config_.faults.mirror_unreachable_rate)) {
+  if (roll(config_.faults.mirror_unreachable_rate, "mirror_unreachable", "memo " + memo)) {
     count("mirror_unreachable");
     out.reachable = false;
     return {out, latency()};

@@ -98,12 +98,18 @@ class HederaService {
 
   std::optional<HederaScriptedFailure> take_scripted(const engine::LedgerTransaction& tx, engine::TimePoint now);
   Precheck precheck(const engine::LedgerTransaction& tx, engine::TimePoint now);
-  engine::LedgerStatus draw_receipt_failure();
+  engine::LedgerStatus draw_receipt_failure(const engine::LedgerTransaction& tx);
   void accept(const engine::LedgerTransaction& tx, engine::TimePoint now, engine::LedgerStatus forced);
   void reach_consensus(const std::string& id);
   void purge(engine::TimePoint now);
   engine::Duration latency();
   void count(const char* kind) { counter_.add(std::string("hedera_") + kind); }
+  bool roll(double rate, const char* kind, const std::string& subject) {
+    return counter_.decide(rng_, rate, std::string("hedera_") + kind, subject);
+  }
+  // Names a transaction to a fault schedule: its memo (the engine's idempotency
+  // key, e.g. "clsim:c-3:refund"), else its operation and sender.
+  static std::string subject_of(const engine::LedgerTransaction& tx);
 
   HederaConfig config_;
   engine::Clock& clock_;

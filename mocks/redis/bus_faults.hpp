@@ -40,6 +40,9 @@ class BusFaults {
 
   engine::Random& random() { return random_; }
   void count(const char* key) { counter_.add(key); }
+  bool decide(double rate, const char* key, const std::string& subject) {
+    return counter_.decide(random_, rate, key, subject);
+  }
 
  private:
   engine::Random& random_;

@@ -87,7 +87,7 @@ TwitterReply<engine::MetricsResult> TwitterService::lookup_metrics(const std::ve
   // Unknown ids are left out: the real answer is a 200 with errors[] beside data.
   for (const auto& id : tweet_ids)
     if (find_tweet(id)) out.metrics.push_back(book_.metrics(id, now));
-  if (!out.metrics.empty() && engine::bernoulli(fault_rng_, config_.faults.partial_result_rate)) {
+  if (!out.metrics.empty() && roll(config_.faults.partial_result_rate, "partial_result", g.subject)) {
     count("partial_result");
     out.metrics.erase(out.metrics.begin() + std::ptrdiff_t(engine::choice(fault_rng_, out.metrics.size())));
   }

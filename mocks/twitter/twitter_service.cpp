@@ -3,6 +3,8 @@
 // endpoints are in twitter_reads.cpp.
 #include "mocks/twitter/twitter_service.hpp"
 
+#include <algorithm>
+
 #include "engine/core/distributions.hpp"
 #include "mocks/twitter/problems.hpp"
 
@@ -11,6 +13,22 @@ namespace clsim::mocks {
 namespace {
 constexpr std::int64_t kDayUs = 86400LL * 1'000'000;
 }  // namespace
+
+std::string TwitterService::call_subject(const std::string& endpoint, const std::vector<std::string>& texts) {
+  std::string out = endpoint;
+  std::vector<std::string> seen;
+  // A campaign's tweets carry "[<campaign id>/<n>]": the call is named by the campaigns it concerns.
+  for (const auto& t : texts) {
+    const auto open = t.find('[');
+    const auto slash = open == std::string::npos ? open : t.find('/', open);
+    if (slash == std::string::npos) continue;
+    std::string id = t.substr(open + 1, slash - open - 1);
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+    out += (seen.empty() ? " " : ",") + id;
+    seen.push_back(std::move(id));
+  }
+  return out;
+}
 
 TwitterService::TwitterService(TwitterConfig config, engine::Clock& clock, engine::Random& fault_rng,
                                engine::Random& audience_rng, FaultCounter& counter)
@@ -22,6 +40,7 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
   const auto now = clock_.now();
   const auto& f = config_.faults;
   Gate g;
+  if (counter_.tracking()) g.subject = call_subject(endpoint, texts);
   if (auto scripted = script_.take(endpoint, texts, now)) {
     count("scripted");
     (scripted->apply_effect ? g.after_effect : g.refuse) = scripted->status;
@@ -41,16 +60,16 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
       return g;
     }
   }
-  if (engine::bernoulli(fault_rng_, f.unauthorized_rate)) {
+  if (roll(f.unauthorized_rate, "unauthorized", g.subject)) {
     count("unauthorized");
     g.refuse = problems::unauthorized();
-  } else if (engine::bernoulli(fault_rng_, f.forbidden_rate)) {
+  } else if (roll(f.forbidden_rate, "forbidden", g.subject)) {
     count("forbidden");
     g.refuse = problems::client_forbidden();
-  } else if (engine::bernoulli(fault_rng_, f.timeout_rate)) {
+  } else if (roll(f.timeout_rate, "timeout", g.subject)) {
     count("timeout");
     g.refuse = problems::timed_out();
-  } else if (engine::bernoulli(fault_rng_, f.error_rate)) {
+  } else if (roll(f.error_rate, "error", g.subject)) {
     count("error");
     g.refuse = injected_server_error();
   }
@@ -112,7 +131,7 @@ TwitterReply<engine::PostTweetResult> TwitterService::post_tweet(const engine::P
     out.status = *invalid;
     return reply(std::move(out));
   }
-  if (req.in_reply_to && engine::bernoulli(fault_rng_, f.reply_rejected_rate)) {
+  if (req.in_reply_to && roll(f.reply_rejected_rate, "reply_rejected", g.subject)) {
     count("reply_rejected");
     out.status = problems::forbidden(config_.reply_rejected_detail);
     return reply(std::move(out));
@@ -127,10 +146,10 @@ TwitterReply<engine::PostTweetResult> TwitterService::post_tweet(const engine::P
   // From here on the tweet exists whatever the caller hears: a retry meets the 403.
   if (g.after_effect) {
     out.status = *g.after_effect;
-  } else if (engine::bernoulli(fault_rng_, f.timeout_after_create_rate)) {
+  } else if (roll(f.timeout_after_create_rate, "timeout_after_create", g.subject)) {
     count("timeout_after_create");
     out.status = problems::timed_out();
-  } else if (engine::bernoulli(fault_rng_, f.error_after_create_rate)) {
+  } else if (roll(f.error_after_create_rate, "error_after_create", g.subject)) {
     count("error_after_create");
     out.status = injected_server_error();
   }

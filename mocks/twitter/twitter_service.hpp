@@ -75,6 +75,7 @@ class TwitterService {
   struct Gate {
     std::optional<engine::ApiStatus> refuse;       // answer this without effect
     std::optional<engine::ApiStatus> after_effect;  // take effect, then answer this
+    std::string subject;                            // names the call to a fault schedule
   };
   Gate gate(const std::string& endpoint, const std::string& user, const std::vector<std::string>& texts);
   engine::ApiStatus injected_server_error();
@@ -89,6 +90,11 @@ class TwitterService {
   const TweetRecord& create(const engine::PostTweetRequest& req, engine::TimePoint now);
   std::vector<std::string> texts_of(const std::vector<std::string>& tweet_ids) const;
   void count(const char* kind) { counter_.add(std::string("twitter_") + kind); }
+  bool roll(double rate, const char* kind, const std::string& subject) {
+    return counter_.decide(fault_rng_, rate, std::string("twitter_") + kind, subject);
+  }
+  // "POST /2/tweets c-3": the endpoint and the campaigns whose tweets the call concerns.
+  static std::string call_subject(const std::string& endpoint, const std::vector<std::string>& texts);
 
   TwitterConfig config_;
   engine::Clock& clock_;

@@ -63,6 +63,7 @@ class WebSocketHub final : public engine::Notifier {
   std::vector<std::string> lagging_views() const;
 
  private:
+  static std::string client_subject(ClientId id) { return "client " + std::to_string(id + 1); }
   struct Queued {
     engine::StateUpdate update;
     engine::TimePoint ready_at;

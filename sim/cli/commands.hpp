@@ -11,6 +11,7 @@ int replay_command(int argc, char** argv);             // clsim replay ... (sim/
 int minimize_command(int argc, char** argv);           // clsim minimize ... (sim/replay)
 int swarm_command(int argc, char** argv);              // clsim swarm ... (sim/cli/swarm_command.cpp)
 int random_run_command(int argc, char** argv);         // clsim run --random ...
+int shrink_command(int argc, char** argv);             // clsim shrink ... (sim/swarm/shrinker.hpp)
 void print_help();
 
 }  // namespace clsim::cli

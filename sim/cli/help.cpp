@@ -22,6 +22,11 @@ usage:
       The swarm's random workload for one seed: a random subset of faults, 1-3
       engines, random campaigns, claims, crashes; then heal and run until quiet.
       The report's "random_plan" shows what was picked.
+      Bias flags (also for clsim shrink --random):
+      --focused (no random faults, at most 3 social campaigns, no rule
+      campaigns), --fault SERVICE.KEY=VALUE (a fault setting on top, e.g.
+      twitter.timeout_after_create_rate=0.5), --crash-at POINT (armed twice,
+      restart after 5 s), --late-heal (heal after the last action).
   clsim swarm (--scenario SCRIPT.lua | --random) (--seeds A..B | --count N)
               [--shard I/N] [--jobs J] [--out DIR] [--timeout-s T] [--mutate NAME]
               [--require FILE]
@@ -46,6 +51,18 @@ usage:
   clsim minimize LOG.jsonl --out MIN.jsonl [--check CHECK.lua] [--lenient] [--seed N]
       Delta debugging over the log's lines while the replay fails the same way;
       a log that does not fail exits 2 and writes nothing.
+  clsim shrink --seed N (--random | --scenario SCRIPT.lua) --out MIN.lua
+               [--max-runs N] [--lib DIR] [--quiet] [--mutate NAME]
+               [--focused] [--fault S.K=V]... [--crash-at P]... [--late-heal]
+      From a failing seed to a small Lua scenario that fails the same way
+      (same invariant or check). The seed runs once with every fault that fires
+      recorded as a fault_schedule{} (virtual time + the call it hit); delta
+      debugging then drops scheduled faults and, for --random, fault settings,
+      armed crash points and workload actions. Every candidate is run as the
+      very text written; at most N runs (default 500), then the smallest so far.
+      A passing seed exits 2 and writes nothing; a failure that does not come
+      back under its own schedule exits 3. The bias flags are those of
+      clsim run --random (the seed's repro command gives them).
   clsim run SCRIPT.lua --capture FILE.jsonl
       Writes the run as an event log that clsim replay accepts.
   clsim list crash-points | faults | invariants

@@ -7,6 +7,7 @@
 #include "reports/atomic_file.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/random_flags.hpp"
 #include "sim/replay/minimizer.hpp"
 
 namespace clsim::cli {
@@ -23,13 +24,8 @@ int minimize_command(int argc, char** argv) {
     else if (arg == "--lenient") lenient = true;
     else if (arg == "--seed") opts.seed = a.u64(arg);
     else if (arg == "--match-window") opts.match_window = sim::Duration(std::int64_t(a.u64(arg)) * 1'000'000);
-    else if (arg == "--mutate") {
-      const std::string m = a.value(arg);
-      if (m == "skip_inbox_dedup") opts.mutations.skip_inbox_dedup = true;
-      else if (m == "skip_duplicate_tweet_check") opts.mutations.skip_duplicate_tweet_check = true;
-      else if (m == "pay_without_idempotent_id") opts.mutations.pay_without_idempotent_id = true;
-      else throw UsageError("unknown mutation '" + m + "'");
-    } else if (arg.rfind("--", 0) == 0) throw UsageError("unknown option " + arg);
+    else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
+    else if (arg.rfind("--", 0) == 0) throw UsageError("unknown option " + arg);
     else if (log_path.empty()) log_path = arg;
     else throw UsageError("takes one LOG.jsonl, got a second: " + arg);
   }

@@ -71,11 +71,7 @@ RunFlags parse(int argc, char** argv) {
 }
 
 std::string repro_for(const std::string& script, std::uint64_t seed, const engine::Mutations& m) {
-  std::string r = "build/clsim run " + script + " --seed " + std::to_string(seed);
-  if (m.skip_inbox_dedup) r += " --mutate skip_inbox_dedup";
-  if (m.skip_duplicate_tweet_check) r += " --mutate skip_duplicate_tweet_check";
-  if (m.pay_without_idempotent_id) r += " --mutate pay_without_idempotent_id";
-  return r;
+  return "build/clsim run " + script + " --seed " + std::to_string(seed) + m.flags();
 }
 
 // Streams trace lines into a temporary file; commit() renames it into place.

@@ -22,6 +22,7 @@
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/progress_line.hpp"
+#include "sim/cli/random_flags.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/swarm/random_run.hpp"
 #include "sim/swarm/required_coverage.hpp"
@@ -37,13 +38,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;  // clsim-allow-nondeterminism: CLI wall-time limits, never simulation
-
-void read_mutation(const std::string& m, engine::Mutations& into) {
-  if (m == "skip_inbox_dedup") into.skip_inbox_dedup = true;
-  else if (m == "skip_duplicate_tweet_check") into.skip_duplicate_tweet_check = true;
-  else if (m == "pay_without_idempotent_id") into.pay_without_idempotent_id = true;
-  else throw UsageError("unknown mutation '" + m + "' (skip_inbox_dedup, skip_duplicate_tweet_check, pay_without_idempotent_id)");
-}
 
 std::vector<std::string> mutation_args(const engine::Mutations& m) {
   std::vector<std::string> out;
@@ -297,22 +291,8 @@ int random_run_command(int argc, char** argv) {
     else if (arg == "--quiet") quiet = true;
     else if (arg == "--max-events") opts.max_events = a.u64(arg);
     else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
-    else if (arg == "--late-heal") opts.bias.late_heal = true;
-    else if (arg == "--focused") {
-      opts.bias.random_faults = false, opts.bias.max_social_campaigns = 3, opts.bias.no_rule_campaigns = true;
-    } else if (arg == "--crash-at") {
-      opts.bias.extra_crash_points.push_back(a.value(arg));
-      if (!sim::is_crash_point(opts.bias.extra_crash_points.back().c_str()))
-        throw UsageError("--crash-at: unknown crash point '" + opts.bias.extra_crash_points.back() + "'");
-    } else if (arg == "--fault") {
-      const std::string kv = a.value(arg);
-      const auto dot = kv.find('.'), eq = kv.find('=');
-      if (dot == std::string::npos || eq == std::string::npos || eq < dot)
-        throw UsageError("--fault expects SERVICE.KEY=VALUE, got '" + kv + "'");
-      const json v = json::parse(kv.substr(eq + 1), nullptr, false);
-      if (v.is_discarded()) throw UsageError("--fault " + kv + ": the value is not a number or true/false");
-      opts.bias.extra_faults[kv.substr(0, dot)][kv.substr(dot + 1, eq - dot - 1)] = v;
-    } else throw UsageError("run --random takes --seed N [--report F] [--html F] [--quiet] [--max-events N] [--mutate M] [--focused] [--fault S.K=V] [--crash-at P] [--late-heal], not '" + arg + "'");
+    else if (read_bias_flag(a, arg, opts.bias)) continue;
+    else throw UsageError("run --random takes --seed N [--report F] [--html F] [--quiet] [--max-events N] [--mutate M] [--focused] [--fault S.K=V] [--crash-at P] [--late-heal], not '" + arg + "'");
   }
   if (!seed_given) throw UsageError("run --random needs --seed N");
   const auto wall_start = Clock::now();

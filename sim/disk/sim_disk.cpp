@@ -17,11 +17,12 @@ SimDisk::~SimDisk() = default;
 
 const std::string& SimDisk::vfs_name() const { return vfs_->name(); }
 
-bool SimDisk::inject_ioerr() {
+bool SimDisk::inject_ioerr(const char* op, const std::string& file) {
   // No draw unless the fault is on, so switching it on mid-run is the only
-  // thing that moves the fault stream.
-  if (faults_.ioerr_rate <= 0.0) return false;
-  if (!engine::bernoulli(fault_rng_, faults_.ioerr_rate)) return false;
+  // thing that moves the fault stream; a schedule decides whatever the rate.
+  if (faults_.ioerr_rate <= 0.0 && !counter_.scheduled()) return false;
+  const std::string subject = counter_.tracking() ? std::string(op) + " " + file : std::string();
+  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, "disk_ioerr", subject)) return false;
   counter_.add("disk_ioerr");
   return true;
 }

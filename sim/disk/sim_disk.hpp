@@ -102,7 +102,7 @@ class SimDisk {
 
  private:
   friend class DiskFile;
-  bool inject_ioerr();
+  bool inject_ioerr(const char* op, const std::string& file);
   bool inject_full();
   void count_sync() { ++syncs_; }
   void count_handle(int delta) { open_handles_ += delta; }

@@ -88,6 +88,7 @@ int l_world(lua_State* L) {
 
 void register_world_api(lua_State* L) {
   lua_register(L, "world", l_world);
+  register_schedule_api(L);
 }
 
 }  // namespace clsim::sim::lua

@@ -42,6 +42,8 @@ Simulation& ScenarioContext::sim() {
     if (max_time_) cfg.max_time = *max_time_;
     if (options_.max_events) cfg.max_events = *options_.max_events;
     cfg.world = world_table_;
+    cfg.fault_schedule = fault_schedule_;
+    cfg.record_faults = options_.record_faults;
     cfg.trace_sink = options_.trace_sink;
     sim_ = std::make_unique<Simulation>(std::move(cfg), script_text_, options_.mutations);
     if (on_create_) on_create_(sim_->world());

@@ -26,6 +26,8 @@ struct ScriptOptions {
   std::optional<std::uint64_t> max_events;      // --max-events
   engine::Mutations mutations;                  // --mutate (harness self-tests only)
   Trace::Sink trace_sink;                       // --trace
+  std::optional<std::string> script_text;       // run this text as script_path (clsim shrink)
+  bool record_faults = false;                   // keep the faults that fire (clsim shrink)
 };
 
 class ScenarioContext {
@@ -40,6 +42,8 @@ class ScenarioContext {
   // Declarations, allowed only before the world exists.
   void declare_scenario(std::string name, std::optional<std::uint64_t> seed, std::optional<Duration> max_time);
   void declare_world(nlohmann::ordered_json world);
+  // fault_schedule{}: entries' `at` count from the start.
+  void declare_fault_schedule(std::vector<mocks::ScheduledFault> entries) { fault_schedule_ = std::move(entries); }
   bool world_exists() const { return sim_ != nullptr; }
   const std::string& name() const { return name_; }
 
@@ -61,6 +65,7 @@ class ScenarioContext {
   std::optional<std::uint64_t> script_seed_;
   std::optional<Duration> max_time_;
   nlohmann::ordered_json world_table_ = nlohmann::ordered_json::object();
+  std::optional<std::vector<mocks::ScheduledFault>> fault_schedule_;
   std::unique_ptr<Simulation> sim_;
   std::function<void(World&)> on_create_;
   std::string callback_error_;
@@ -71,7 +76,8 @@ void set_context(lua_State* L, ScenarioContext* ctx);
 
 // Registers the API functions (scenario, world, time helpers, run_for, ...).
 void register_core_api(lua_State* L);
-void register_world_api(lua_State* L);
+void register_world_api(lua_State* L);     // with register_schedule_api
+void register_schedule_api(lua_State* L);  // sim/lua/bindings_schedule.cpp
 void register_campaign_api(lua_State* L);
 void register_rules_api(lua_State* L);  // sim/lua/bindings_rules.cpp
 

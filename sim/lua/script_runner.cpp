@@ -49,7 +49,9 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 ScriptResult run_script(const ScriptOptions& options, const std::function<void(World&)>& on_world) {
   ScriptResult result;
   std::string text;
-  if (!read_file(options.script_path, text)) {
+  if (options.script_text) {
+    text = *options.script_text;
+  } else if (!read_file(options.script_path, text)) {
     result.exit_code = 2;
     result.error = options.script_path + ": cannot read the script file: " + std::strerror(errno);
     return result;

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "sim/runtime/ddmin.hpp"
+
 namespace clsim::sim {
 
 namespace {
@@ -55,23 +57,6 @@ class Ddmin {
   std::map<std::string, std::size_t> create_of_;
 };
 
-std::vector<std::vector<std::size_t>> split(const std::vector<std::size_t>& c, std::size_t n) {
-  std::vector<std::vector<std::size_t>> parts;
-  std::size_t start = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t end = start + (c.size() - start) / (n - k);
-    parts.emplace_back(c.begin() + std::ptrdiff_t(start), c.begin() + std::ptrdiff_t(end));
-    start = end;
-  }
-  return parts;
-}
-
-std::vector<std::size_t> without(const std::vector<std::size_t>& c, const std::vector<std::size_t>& part) {
-  std::vector<std::size_t> out;
-  std::set_difference(c.begin(), c.end(), part.begin(), part.end(), std::back_inserter(out));
-  return out;
-}
-
 }  // namespace
 
 std::string render_log(const EventLog& log, const std::vector<std::size_t>& keep) {
@@ -94,38 +79,15 @@ MinimizeResult minimize_log(const EventLog& log, const ReplayOptions& options,
     result.replays = dd.replays;
     return result;
   }
-  const auto same = [&](const std::vector<std::size_t>& s) { return dd.signature_of(s) == result.signature; };
-  std::size_t n = 2;
-  while (c.size() >= 2) {
+  DdminHooks hooks;
+  hooks.still_fails = [&](const Indices& s) { return dd.signature_of(s) == result.signature; };
+  hooks.closure = [&](const Indices& s) { return dd.closure(s); };
+  hooks.progress = [&](std::size_t size, std::size_t chunks) {
     if (progress)
-      progress("minimize: " + std::to_string(c.size()) + " lines, " + std::to_string(n) + " chunks, " +
+      progress("minimize: " + std::to_string(size) + " lines, " + std::to_string(chunks) + " chunks, " +
                std::to_string(dd.replays) + " replays tried");
-    bool reduced = false;
-    const auto parts = split(c, std::min(n, c.size()));
-    for (const auto& part : parts) {
-      const auto cand = dd.closure(part);
-      if (cand.size() < c.size() && same(cand)) {
-        c = cand;
-        n = 2;
-        reduced = true;
-        break;
-      }
-    }
-    if (!reduced && parts.size() > 2) {
-      for (const auto& part : parts) {
-        const auto cand = dd.closure(without(c, part));
-        if (cand.size() < c.size() && same(cand)) {
-          c = cand;
-          n = std::max<std::size_t>(parts.size() - 1, 2);
-          reduced = true;
-          break;
-        }
-      }
-    }  // with two chunks the complements are the chunks themselves: already tried
-    if (reduced) continue;
-    if (n >= c.size()) break;
-    n = std::min(n * 2, c.size());
-  }
+  };
+  c = ddmin(std::move(c), hooks);
   result.replays = dd.replays;
   result.lines_after = c.size();
   result.text = render_log(log, c);

@@ -120,6 +120,7 @@ RandomRunResult run_random(const RandomRunOptions& options, const std::function<
   cfg.world = result.plan["world"];
   cfg.world["faults"] = result.plan["faults"];
   cfg.trace_sink = options.trace_sink;
+  cfg.record_faults = options.record_faults;
   try {
     result.sim = std::make_unique<Simulation>(std::move(cfg), "clsim random workload\n" + result.plan.dump(),
                                               options.mutations);
@@ -157,11 +158,7 @@ RandomRunResult run_random(const RandomRunOptions& options, const std::function<
 }
 
 std::string random_repro(std::uint64_t seed, const engine::Mutations& m, const RandomBias& bias) {
-  std::string r = "build/clsim run --random --seed " + std::to_string(seed) + bias_args(bias);
-  if (m.skip_inbox_dedup) r += " --mutate skip_inbox_dedup";
-  if (m.skip_duplicate_tweet_check) r += " --mutate skip_duplicate_tweet_check";
-  if (m.pay_without_idempotent_id) r += " --mutate pay_without_idempotent_id";
-  return r;
+  return "build/clsim run --random --seed " + std::to_string(seed) + bias_args(bias) + m.flags();
 }
 
 nlohmann::ordered_json random_report(RandomRunResult& result, double wall_time_s) {

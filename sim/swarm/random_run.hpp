@@ -27,6 +27,7 @@ struct RandomRunOptions {
   // (a broken engine may retry until max_time). The report is then partial.
   bool stop_at_first_violation = false;
   Duration max_time = Duration(10LL * 86400 * 1000000);  // the longest plan settles in under 4 days
+  bool record_faults = false;  // keep the faults that fire as a schedule (clsim shrink)
 };
 
 struct RandomRunResult {

@@ -66,12 +66,7 @@ nlohmann::ordered_json build_report(const RunInfo& info, Simulation& sim) {
   r["script_sha256"] = info.script_sha256;
   r["world"] = world.config().world;
   r["world"]["faults_at_end"] = sim.faults_in_force();
-  const auto& m = sim.mutations();
-  json mutations = json::array();
-  if (m.skip_inbox_dedup) mutations.push_back("skip_inbox_dedup");
-  if (m.skip_duplicate_tweet_check) mutations.push_back("skip_duplicate_tweet_check");
-  if (m.pay_without_idempotent_id) mutations.push_back("pay_without_idempotent_id");
-  r["mutations"] = mutations;
+  r["mutations"] = json(sim.mutations().names());
   return r;
 }
 

@@ -52,6 +52,13 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   // SQLite's PRNG is process-wide; reseed it before any database opens.
   reseed_sqlite_prng(world_.config().seed);
   world_.coverage().set_fault_source(&counter_);
+  counter_.set_clock(&world_clock_);
+  counter_.record(world_.config().record_faults);
+  if (const auto& schedule = world_.config().fault_schedule) {
+    auto entries = *schedule;
+    for (auto& e : entries) e.at = world_.config().start + (e.at - TimePoint{});
+    counter_.install_schedule(std::move(entries));
+  }
   disk_ = std::make_unique<SimDisk>([this] { return world_.now(); }, world_.stream("disk.sqlite"),
                                     world_.stream("disk.faults"), counter_);
   if (w.contains("audience")) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mocks/fault_schedule.hpp"
 #include "sim/runtime/prng.hpp"
 #include "sim/runtime/scheduler.hpp"
 #include "sim/runtime/trace.hpp"
@@ -28,6 +29,10 @@ struct WorldConfig {
   std::uint64_t max_events = 50'000'000;
   nlohmann::ordered_json world = nlohmann::ordered_json::object();  // effective world{} table
   Trace::Sink trace_sink;  // every trace line, from the first (--trace)
+  // Faults decided by this schedule instead of at random, from before the engines
+  // start (clsim shrink); each `at` counts from `start`.
+  std::optional<std::vector<mocks::ScheduledFault>> fault_schedule;
+  bool record_faults = false;  // keep each fault that fires, as a schedule
 };
 
 struct CheckFailure {
