@@ -70,8 +70,10 @@ RunFlags parse(int argc, char** argv) {
   return f;
 }
 
-std::string repro_for(const std::string& script, std::uint64_t seed, const engine::Mutations& m) {
-  return "build/clsim run " + script + " --seed " + std::to_string(seed) + m.flags();
+std::string repro_for(const std::string& script, std::uint64_t seed, const std::string& lib_dir,
+                      const engine::Mutations& m) {
+  return "build/clsim run " + script + " --seed " + std::to_string(seed) + (lib_dir.empty() ? "" : " --lib " + lib_dir) +
+         m.flags();
 }
 
 // Streams trace lines into a temporary file; commit() renames it into place.
@@ -147,7 +149,7 @@ int run_command(int argc, char** argv) {
       continue;
     }
     sim::RunInfo info{script, result.scenario_name, result.seed, result.exit_code, wall_s, result.script_sha256,
-                      repro_for(script, result.seed, flags.mutations)};
+                      repro_for(script, result.seed, flags.lib_dir, flags.mutations)};
     auto report = sim::build_report(info, *result.sim);
     if (result.exit_code == 2) report["error"] = result.error;
     if (!flags.quiet) print_summary(stdout, report);

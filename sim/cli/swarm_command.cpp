@@ -237,9 +237,12 @@ int write_swarm(const SwarmFlags& f, const sim::SwarmSummary& summary, const std
     if (!write_out(f.out_dir + "/runs.jsonl", runs, "swarm") || !write_out(f.out_dir + "/summary.json", text, "swarm"))
       return 2;
   }
-  for (const auto& [seed, fail] : summary.failures())
+  for (const auto& [seed, fail] : summary.failures()) {
     std::fprintf(stderr, "FAIL seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(seed),
                  fail.invariant.c_str(), fail.repro.c_str());
+    if (const std::string shrink = sim::shrink_command_for(fail, seed); !shrink.empty())
+      std::fprintf(stderr, "  to a scenario: %s\n", shrink.c_str());
+  }
   for (const auto& c : missed)
     std::fprintf(stderr, "coverage never reached (required at line %d): %s %s\n", c.line, c.section.c_str(),
                  c.key.c_str());

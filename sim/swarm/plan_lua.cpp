@@ -191,13 +191,15 @@ std::string lua_literal(const nlohmann::ordered_json& v, const std::vector<std::
 }
 
 std::string lua_duration(std::int64_t us) {
-  constexpr std::int64_t kMs = 1000, kS = 1000 * kMs, kMin = 60 * kS, kH = 60 * kMin, kDay = 24 * kH;
-  if (us == 0) return "0";
-  if (us % kDay == 0) return "days(" + std::to_string(us / kDay) + ")";
-  if (us % kH == 0) return "hours(" + std::to_string(us / kH) + ")";
-  if (us % kMin == 0) return "minutes(" + std::to_string(us / kMin) + ")";
-  if (us % kS == 0) return "seconds(" + std::to_string(us / kS) + ")";
-  if (us % kMs == 0) return "ms(" + std::to_string(us / kMs) + ")";
+  static const std::pair<std::int64_t, const char*> kUnits[] = {
+      {86'400'000'000, "days"}, {3'600'000'000, "hours"}, {60'000'000, "minutes"}, {1'000'000, "seconds"}, {1'000, "ms"}};
+  if (us <= 0) return std::to_string(us);
+  // The largest unit first, the rest added: "hours(25) + ms(261) + 589".
+  for (const auto& [unit, name] : kUnits)
+    if (us >= unit) {
+      const std::string head = std::string(name) + "(" + std::to_string(us / unit) + ")";
+      return us % unit == 0 ? head : head + " + " + lua_duration(us % unit);
+    }
   return std::to_string(us);
 }
 

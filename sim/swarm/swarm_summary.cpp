@@ -13,6 +13,14 @@ std::string failure_name(const json& report) {
   return report.value("result", "fail");
 }
 
+std::string shrink_command_for(const SwarmFailure& f, std::uint64_t seed) {
+  static const std::string kRun = "build/clsim run ";
+  if (f.invariant == "timeout" || f.invariant == "error" || f.invariant == "internal_error" || f.repro.rfind(kRun, 0) != 0) return "";
+  std::string rest = f.repro.substr(kRun.size());
+  if (rest.rfind("--random", 0) != 0) rest = "--scenario " + rest;  // "S.lua --seed N ..."
+  return "build/clsim shrink " + rest + " --out seed-" + std::to_string(seed) + ".lua";
+}
+
 void add_counts(json& into, const json& from) {
   if (!from.is_object()) return;
   for (auto it = from.begin(); it != from.end(); ++it) {
@@ -58,7 +66,11 @@ json SwarmSummary::to_json() const {
   json seeds = json::array();
   for (auto s : seeds_) seeds.push_back(s);
   json failures = json::array();
-  for (const auto& [seed, f] : failures_) failures.push_back({{"seed", seed}, {"invariant", f.invariant}, {"repro", f.repro}});
+  for (const auto& [seed, f] : failures_) {
+    json entry = {{"seed", seed}, {"invariant", f.invariant}, {"repro", f.repro}};
+    if (const std::string shrink = shrink_command_for(f, seed); !shrink.empty()) entry["shrink"] = shrink;
+    failures.push_back(entry);
+  }
   json results = json::object();
   for (const auto& [k, v] : results_) results[k] = v;
   return {{"clsim_swarm", 1}, {"scenario", scenario_}, {"seeds_run", seeds_.size()}, {"seeds", seeds},

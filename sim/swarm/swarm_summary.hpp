@@ -20,6 +20,9 @@ struct SwarmFailure {
 // What a failed report names: the first violated invariant, else "fatal", "check"
 // or its result ("timeout", "error", ...).
 std::string failure_name(const nlohmann::ordered_json& report);
+// The clsim shrink command for a failure's repro ("" when the failure is not one
+// a run can reproduce, e.g. a wall-clock timeout).
+std::string shrink_command_for(const SwarmFailure& failure, std::uint64_t seed);
 // Adds the numbers of `from` into `into`, recursing through objects.
 void add_counts(nlohmann::ordered_json& into, const nlohmann::ordered_json& from);
 

@@ -65,21 +65,6 @@ SimSut::SimSut(std::uint64_t seed_, engine::Mutations mutations_) : seed(seed_),
   sim = std::make_unique<sim::Simulation>(std::move(config), "property/state_machine", mutations);
 }
 
-std::string lua_duration(std::int64_t us) {
-  struct Unit {
-    std::int64_t us;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{86'400'000'000, "days"},
-                                    {3'600'000'000, "hours"},
-                                    {60'000'000, "minutes"},
-                                    {1'000'000, "seconds"},
-                                    {1'000, "ms"}};
-  for (const auto& u : kUnits)
-    if (us != 0 && us % u.us == 0) return std::string(u.name) + "(" + std::to_string(us / u.us) + ")";
-  return std::to_string(us);
-}
-
 std::string lua_header(std::uint64_t seed, const engine::Mutations& m) {
   std::ostringstream os;
   std::string mutate;

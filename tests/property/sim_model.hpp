@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "sim/swarm/plan_lua.hpp"
 #include "sim/world/simulation.hpp"
 
 namespace clsim::property {
@@ -58,8 +59,8 @@ struct SimSut {
 nlohmann::ordered_json world_table();
 // "scenario {...}" and "world {...}" lines, with the run command as a comment.
 std::string lua_header(std::uint64_t seed, const engine::Mutations& mutations);
-// Microseconds as the Lua time helper that reads best: "hours(3)", "seconds(90)".
-std::string lua_duration(std::int64_t us);
+// Microseconds as the Lua time helpers read best: "hours(3)", "seconds(90)".
+using sim::lua_duration;
 
 // After every command: the invariant checker found nothing, and the store agrees
 // with the model (same campaigns, owners, budgets, texts; published ones left

@@ -10,6 +10,7 @@
 
 #include "sim/lua/script_runner.hpp"
 #include "sim/replay/replayer.hpp"
+#include "sim/swarm/plan_lua.hpp"
 #include "sim/swarm/shrinker.hpp"
 #include "tests/sim/shell_run.hpp"
 
@@ -62,6 +63,17 @@ TEST(FaultScheduleLua, ABadEntryIsBadInputNamingTheScriptLineAndField) {
   EXPECT_NE(e.find("fault_schedule[1].nth: expected >= 1"), std::string::npos) << e;
   e = error_of("world {}\nrun_for(seconds(1))\nfault_schedule {}\n");
   EXPECT_NE(e.find("must come before the first action"), std::string::npos) << e;
+}
+
+TEST(PlanLua, DurationsReadAsTimeHelpersAndValuesAsLuaLiterals) {
+  EXPECT_EQ(lua_duration(0), "0");
+  EXPECT_EQ(lua_duration(90'000'000), "minutes(1) + seconds(30)");
+  EXPECT_EQ(lua_duration(90'000'261'589), "days(1) + hours(1) + ms(261) + 589");
+  EXPECT_EQ(lua_duration(172'800'000'000), "days(2)");
+  const nlohmann::ordered_json spec = {{"owner", "a\"b"}, {"duration", 7'200'000'000}, {"rates", {{"like", 1}}},
+                                       {"tags", {"x", true}}, {"odd key", nullptr}};
+  EXPECT_EQ(lua_literal(spec, {"duration"}),
+            R"({ owner = "a\"b", duration = hours(2), rates = { like = 1 }, tags = { "x", true }, ["odd key"] = nil })");
 }
 
 engine::Mutations duplicate_tweet_bug() {

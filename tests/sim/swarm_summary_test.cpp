@@ -64,4 +64,19 @@ TEST(SwarmSummary, TimedOutRunIsAFailureNamedTimeout) {
   EXPECT_EQ(s.failures().at(7).invariant, "timeout");
 }
 
+TEST(SwarmSummary, AReproducibleFailureCarriesTheShrinkCommandForItsRepro) {
+  EXPECT_EQ(clsim::sim::shrink_command_for({"single_payment", "build/clsim run --random --seed 9 --focused --mutate skip_inbox_dedup"}, 9),
+            "build/clsim shrink --random --seed 9 --focused --mutate skip_inbox_dedup --out seed-9.lua");
+  EXPECT_EQ(clsim::sim::shrink_command_for({"check", "build/clsim run scenarios/a.lua --seed 4"}, 4),
+            "build/clsim shrink --scenario scenarios/a.lua --seed 4 --out seed-4.lua");
+  EXPECT_EQ(clsim::sim::shrink_command_for({"timeout", "build/clsim run --random --seed 7"}, 7), "");
+  SwarmSummary s;
+  s.add_run(json{{"seed", 3}, {"result", "fail"}, {"first_violation", {{"invariant", "no_duplicate_tweet"}}},
+                 {"repro", "build/clsim run --random --seed 3"}});
+  s.add_run(json{{"seed", 7}, {"result", "timeout"}, {"repro", "build/clsim run --random --seed 7"}});
+  const json j = s.to_json();
+  EXPECT_EQ(j["failures"][0]["shrink"], "build/clsim shrink --random --seed 3 --out seed-3.lua");
+  EXPECT_FALSE(j["failures"][1].contains("shrink"));
+}
+
 }  // namespace
