@@ -43,6 +43,11 @@ void WebSocketHub::subscribe(ClientId id, const std::string& campaign_id) {
 }
 
 void WebSocketHub::publish(const StateUpdate& update) {
+  // A re-send after a crash is fine; the same number for another state is not.
+  const auto [first, fresh] = sent_.try_emplace({update.campaign_id, update.seq}, update.state);
+  if (!fresh && first->second != update.state)
+    seq_conflicts_.push_back(update.campaign_id + " seq " + std::to_string(update.seq) + " was sent as " +
+                             first->second + " and as " + update.state);
   auto known = latest_.find(update.campaign_id);
   if (known == latest_.end()) latest_.emplace(update.campaign_id, update);
   else if (update.seq >= known->second.seq) known->second = update;

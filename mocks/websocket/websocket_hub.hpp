@@ -59,6 +59,10 @@ class WebSocketHub final : public engine::Notifier {
   // The newest update the hub has seen per campaign.
   const std::map<std::string, engine::StateUpdate>& latest() const { return latest_; }
   std::int64_t deliveries() const { return deliveries_; }
+  // Every (campaign, seq) the engines published, with the state it first carried;
+  // and each time one was published again carrying another state.
+  const std::map<std::pair<std::string, std::int64_t>, std::string>& sent_states() const { return sent_; }
+  const std::vector<std::string>& seq_conflicts() const { return seq_conflicts_; }
   // "client <n> <campaign>: seq <a> != <b>" for every subscribed view behind latest().
   std::vector<std::string> lagging_views() const;
 
@@ -99,6 +103,8 @@ class WebSocketHub final : public engine::Notifier {
   ResyncFn resync_;
   std::vector<Client> clients_;
   std::map<std::string, engine::StateUpdate> latest_;
+  std::map<std::pair<std::string, std::int64_t>, std::string> sent_;
+  std::vector<std::string> seq_conflicts_;
   std::int64_t deliveries_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };

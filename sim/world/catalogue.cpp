@@ -33,6 +33,7 @@ const std::vector<CatalogueEntry>& invariant_catalogue() {
       {"liveness", "at the end every published campaign is EXPIRED or FAILED and the world is quiet"},
       {"money_settled", "a finished campaign's escrow is empty and its budget fully accounted for"},
       {"outbox_drained", "at the end every outbox row has been published"},
+      {"update_sequence", "each campaign's state updates are numbered 1..n without gaps, and a number never carries two states"},
       {"clients_converge", "at the end every dashboard client's view matches the engine's latest state"},
       {"store_readable", "the store can be read at the end of the run"},
       {"single_match", "each (rule campaign, customer event) reward executes at most once on the ledger"},

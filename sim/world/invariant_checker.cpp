@@ -85,7 +85,36 @@ void InvariantChecker::scan_new_ledger_executions() {
 void InvariantChecker::after_event() {
   scan_new_tweets();
   scan_new_ledger_executions();
+  const auto& conflicts = sim_.hub().seq_conflicts();
+  for (; conflicts_seen_ < conflicts.size(); ++conflicts_seen_) fail("update_sequence", conflicts[conflicts_seen_]);
   if (++events_ % kFullEvery == 0) full_sweep();
+}
+
+// The store's numbering of each campaign's updates is 1..n, and every number a
+// client was sent is the store's update of that number: no update was sent and
+// then lost, or numbered again for another state.
+void InvariantChecker::check_update_sequence(const std::vector<std::string>& campaign_ids) {
+  auto& reader = sim_.reader();
+  const auto& sent = sim_.hub().sent_states();
+  for (const auto& id : campaign_ids) {
+    pass("update_sequence");
+    const auto updates = reader.updates_since(id, 0);
+    if (!reader.last_error().empty()) return;
+    std::map<std::int64_t, std::string> stored;
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+      stored[updates[i].seq] = updates[i].state;
+      if (updates[i].seq != std::int64_t(i) + 1) {
+        fail("update_sequence", id + ": update " + std::to_string(i + 1) + " is numbered " + std::to_string(updates[i].seq));
+        break;
+      }
+    }
+    for (auto it = sent.lower_bound({id, 0}); it != sent.end() && it->first.first == id; ++it) {
+      const auto s = stored.find(it->first.second);
+      if (s == stored.end() || s->second != it->second)
+        fail("update_sequence", id + " seq " + std::to_string(it->first.second) + " was sent as " + it->second +
+                                    " but the store has " + (s == stored.end() ? std::string("no such update") : s->second));
+    }
+  }
 }
 
 void InvariantChecker::full_sweep() {
@@ -168,6 +197,9 @@ void InvariantChecker::final_check(bool quiet) {
   pass("liveness");
   if (!stuck.empty()) fail("liveness", "campaigns not finished at the end: " + stuck);
   else if (!quiet) fail("liveness", "foreground work still pending at max_time");
+  std::vector<std::string> ids;
+  for (const auto& c : campaigns) ids.push_back(c.id);
+  check_update_sequence(ids);
   pass("clients_converge");
   if (quiet)
     for (const auto& lag : sim_.hub().lagging_views()) fail("clients_converge", "a dashboard view lags the engine: " + lag);

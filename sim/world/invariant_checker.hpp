@@ -2,8 +2,9 @@
 // engine says of itself): valid transitions only, the ledger's supply, at most
 // one tweet per campaign step, at most one execution per ledger memo (contract,
 // claim, refund, return), an escrow never paying out more than it took in, one
-// close timer per RUNNING campaign, and at the end liveness, a drained outbox and
-// settled money. Cheap checks run on every event that can break them; the full
+// close timer per RUNNING campaign, update numbers that never carry two states,
+// and at the end liveness, a drained outbox, settled money and gapless update
+// numbering. Cheap checks run on every event that can break them; the full
 // sweep runs every kFullEvery events and at the end, so cost stays linear.
 #pragma once
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +38,7 @@ class InvariantChecker {
   void scan_new_ledger_executions();
   void full_sweep();
   void check_rule_budgets();
+  void check_update_sequence(const std::vector<std::string>& campaign_ids);
   void fail(const std::string& invariant, const std::string& message);
   void pass(const char* invariant, std::int64_t n = 1);
 
@@ -49,6 +52,7 @@ class InvariantChecker {
   std::map<std::string, std::int64_t> rule_paid_out_;  // match payments on the ledger, by rule campaign
   std::set<std::string> reported_;  // one violation per (invariant, subject)
   std::uint64_t events_ = 0;
+  std::size_t conflicts_seen_ = 0;
 };
 
 }  // namespace clsim::sim

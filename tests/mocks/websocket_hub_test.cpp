@@ -51,6 +51,20 @@ struct WsWorld {
   int failing_reads = 0;
 };
 
+TEST(WebSocketHub, ANumberSentAgainWithAnotherStateIsAConflict_ARepeatIsNot) {
+  WsWorld w;
+  const StateUpdate first = w.next("c-1");
+  w.hub.publish(first);
+  w.hub.publish(first);  // a re-send after a crash
+  EXPECT_TRUE(w.hub.seq_conflicts().empty());
+  StateUpdate other = first;
+  other.state = "FAILED";
+  w.hub.publish(other);
+  ASSERT_EQ(w.hub.seq_conflicts().size(), 1u);
+  EXPECT_EQ(w.hub.seq_conflicts()[0], "c-1 seq 1 was sent as S1 and as FAILED");
+  EXPECT_EQ(w.hub.sent_states().at({"c-1", 1}), "S1");
+}
+
 TEST(WebSocketHub, ClientsResyncAfterDisconnectsAndConvergeToLatestState) {
   WsWorld w;
   w.hub.faults.disconnect_rate = 0.2;
