@@ -72,15 +72,18 @@ void EngineImpl::rule_fund(const std::string& campaign) {
     arm(s, campaign, rules::kTimerFund, clock_.now() + kResumeAfter);  // back if this engine stops
     return {};
   };
+  // Every engine's fund timer fires: only the lease owner chooses an id (payment_lease.cpp).
+  const std::string memo = "clsim:" + campaign + ":escrow";
   const bool recovering = row->fund_tx.set();
-  const std::optional<TransactionId> id = recovering ? row->fund_tx.id() : save_tx_id(store, std::nullopt);
+  const std::optional<TransactionId> id =
+      recovering ? row->fund_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
   if (!id) return;  // the timer comes back
   LedgerCallSpec spec;
   spec.tx = LedgerTransaction{*id,         Duration(120'000'000), LedgerOp::contract_create, row->owner,
-                              rules::escrow(campaign), row->budget,           "clsim:" + campaign + ":escrow"};
+                              rules::escrow(campaign), row->budget,           memo};
   spec.recovering = recovering;
   spec.label = campaign + ":fund";
-  bind_tx_id_store(spec, store);
+  bind_payment_lease(spec, store);
   spec.done = guarded([this, campaign, busy](const LedgerOutcome& out) {
     rule_busy_.erase(busy);
     if (!out.success && (is_transient(out.status) || out.status == LedgerStatus::UNKNOWN)) return;  // timer retries
@@ -174,17 +177,18 @@ void EngineImpl::rule_refund(const std::string& campaign) {
         .run();
     return {};
   };
+  const std::string memo = "clsim:" + campaign + ":refund";
   const bool recovering = row->refund_tx.set();
-  const std::optional<TransactionId> id = recovering ? row->refund_tx.id() : save_tx_id(store, std::nullopt);
+  const std::optional<TransactionId> id =
+      recovering ? row->refund_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
   if (!id) return;
   LedgerCallSpec spec;
   spec.tx = LedgerTransaction{*id,        Duration(120'000'000), LedgerOp::transfer,
-                              rules::escrow(campaign), row->owner,            row->refund_amount,
-                              "clsim:" + campaign + ":refund"};
+                              rules::escrow(campaign), row->owner,            row->refund_amount, memo};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":refund";
-  bind_tx_id_store(spec, store);
+  bind_payment_lease(spec, store);
   spec.done = guarded([this, campaign, busy](const LedgerOutcome& out) {
     rule_busy_.erase(busy);
     if (!out.success) return;  // the end timer (re-armed) tries again from the stored id

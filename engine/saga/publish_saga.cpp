@@ -178,17 +178,21 @@ void EngineImpl::contract_step(const CampaignRow& row) {
     return {};
   };
   // The id is stored before the first submit, so a restart asks about it, never guesses.
-  const std::optional<TransactionId> id = recovering ? row.contract_tx.id() : save_tx_id(store, std::nullopt);
+  // Several engines' resume timers fire: only the registration's owner may choose an
+  // id, else one engine's fresh id executes next to another's in-flight one.
+  const std::string memo = "clsim:" + campaign + ":escrow";
+  const std::optional<TransactionId> id =
+      recovering ? row.contract_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
   if (!id) {
     retry_step_later(campaign, step::kContract);
     return;
   }
   LedgerCallSpec spec;
   spec.tx = LedgerTransaction{*id,          Duration(120'000'000), LedgerOp::contract_create, row.owner,
-                              "escrow:" + campaign, row.budget,   "clsim:" + campaign + ":escrow"};
+                              "escrow:" + campaign, row.budget,   memo};
   spec.recovering = recovering;
   spec.label = campaign + ":contract";
-  bind_tx_id_store(spec, store);
+  bind_payment_lease(spec, store);
   spec.done = guarded([this, campaign](const LedgerOutcome& out) {
     if (out.success) CLSIM_CRASH_POINT(hooks_, "after_contract");
     contract_done(campaign, out);
@@ -197,6 +201,10 @@ void EngineImpl::contract_step(const CampaignRow& row) {
 }
 
 void EngineImpl::contract_done(const std::string& campaign, const LedgerOutcome& out) {
+  if (out.abandoned) {  // another engine owns the registration; the resume timer checks back
+    finish_step(campaign, step::kContract, false);
+    return;
+  }
   auto res = run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, campaign);
     if (!row || row->step != step::kContract) return "stale";
