@@ -1,5 +1,6 @@
 #include "sim/swarm/shrinker.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -54,6 +55,35 @@ class Space {
         if (it != needs_.end()) all.insert(first_action + it->second);
       }
     return {all.begin(), all.end()};
+  }
+
+  // Coarse groups for a first pass: each fault setting, each crash point, each
+  // campaign's actions together (other actions alone), and the scheduled faults
+  // of one kind together, so thousands of disk errors go in one run, not hundreds.
+  std::vector<Indices> groups() const {
+    std::vector<Indices> out;
+    const std::size_t a0 = keys_.size() + crash_points(), s0 = a0 + actions();
+    for (std::size_t i = 0; i < a0; ++i) out.push_back({i});
+    std::map<std::size_t, std::size_t> group_of_create;
+    for (std::size_t i = a0; i < s0; ++i) {
+      auto need = needs_.find(i - a0);
+      const std::size_t create = need == needs_.end() ? i - a0 : need->second;
+      const bool is_campaign = need != needs_.end() || plan_.at("actions")[i - a0].at("op") == "create";
+      if (!is_campaign) {
+        out.push_back({i});
+        continue;
+      }
+      auto [g, fresh] = group_of_create.try_emplace(create, out.size());
+      if (fresh) out.emplace_back();
+      out[g->second].push_back(i);
+    }
+    std::map<std::string, std::size_t> group_of_kind;
+    for (std::size_t i = 0; i < schedule_.size(); ++i) {
+      auto [g, fresh] = group_of_kind.try_emplace(schedule_[i].fault, out.size());
+      if (fresh) out.emplace_back();
+      out[g->second].push_back(s0 + i);
+    }
+    return out;
   }
 
   ShrinkCounts counts(const Indices& keep) const {
@@ -185,7 +215,20 @@ ShrinkResult shrink(const ShrinkOptions& o) {
       o.progress("shrink: " + std::to_string(size) + " elements left, " + std::to_string(chunks) + " chunks, " +
                  std::to_string(result.runs) + " runs");
   };
-  const Indices keep = ddmin(all, hooks);
+  // Groups first (hierarchical delta debugging), then single elements.
+  const auto groups = space.groups();
+  const auto expand = [&](const Indices& chosen) {
+    Indices u;
+    for (std::size_t g : chosen) u.insert(u.end(), groups[g].begin(), groups[g].end());
+    std::sort(u.begin(), u.end());
+    return space.closure(u);
+  };
+  DdminHooks coarse = hooks;
+  coarse.still_fails = [&](const Indices& chosen) { return fails_same(expand(chosen)); };
+  coarse.closure = nullptr;
+  Indices every_group(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) every_group[g] = g;
+  const Indices keep = ddmin(expand(ddmin(every_group, coarse)), hooks);
   result.gave_up = result.runs >= o.max_runs;
   result.after = space.counts(keep);
 
