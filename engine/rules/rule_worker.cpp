@@ -229,21 +229,30 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
         .run();
     return s.db.changes() > 0 ? std::string() : std::string("stale");
   };
+  // Every engine's event timer fires: only the payment's lease owner chooses an id,
+  // else one engine's fresh id executes next to another's in-flight one.
+  const std::string memo = rules::match_memo(campaign, event_id);
   const bool recovering = stored.set();
-  const std::optional<TransactionId> id = recovering ? stored.id() : save_tx_id(store, std::nullopt);
+  bool owned_elsewhere = false;
+  const TxIdStore first_store = [&](TxScope& s, const TransactionId& tx) -> std::string {
+    if (!take_payment_lease(s.db, memo)) return owned_elsewhere = true, "lease_lost";
+    return store(s, tx);
+  };
+  const std::optional<TransactionId> id = recovering ? stored.id() : save_tx_id(first_store, std::nullopt);
   if (!id) {
-    rule_event_failed(event_id, "store: could not record the transaction id");
+    // Another engine pays it: no failed attempt; the event's resume timer checks back.
+    if (!owned_elsewhere) rule_event_failed(event_id, "store: could not record the transaction id");
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,  Duration(120'000'000), LedgerOp::transfer, rules::escrow(campaign), user, reward,
-                              rules::match_memo(campaign, event_id)};
+  spec.tx = LedgerTransaction{*id, Duration(120'000'000), LedgerOp::transfer, rules::escrow(campaign), user, reward, memo};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":match:" + event_id;
-  bind_tx_id_store(spec, store);
+  bind_payment_lease(spec, store);
   spec.done = guarded([this, key, campaign, event_id, trace_id, user, reward](const LedgerOutcome& out) {
     rule_busy_.erase(key);
+    if (out.abandoned) return;  // owned by another engine; the resume timer checks back
     if (!out.success) {
       rule_event_failed(event_id, out.reason);
       return;
