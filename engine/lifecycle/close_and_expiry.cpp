@@ -105,6 +105,10 @@ void EngineImpl::begin_expiry(const std::string& campaign) {
       disarm(s, campaign, timer_kind::kExpiry);
       return {};
     }
+    // The return already began (another engine's expiry timer, or this engine's
+    // commit that reported an error): its rewards are 'returning', not unclaimed, and
+    // its resume timer drives it. Starting over would expire with nothing returned.
+    if (row->step == step::kReturn) return {};
     auto& q = s.db.prepare(
         "SELECT COALESCE(SUM(CASE WHEN status = 'claiming' THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN status = 'claimable' THEN amount ELSE 0 END), 0) FROM rewards WHERE campaign_id = ?");
