@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -84,6 +86,19 @@ class Space {
       out[g->second].push_back(s0 + i);
     }
     return out;
+  }
+
+  // Everything but the scheduled faults and actions after `t` (since the start):
+  // what comes after an invariant failed cannot have made it fail.
+  Indices until(Duration t) const {
+    Indices out;
+    const std::size_t a0 = keys_.size() + crash_points(), s0 = a0 + actions();
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (i >= a0 && i < s0 && plan_.at("actions")[i - a0].at("at_us").get<std::int64_t>() > t.count()) continue;
+      if (i >= s0 && schedule_[i - s0].at - TimePoint{} > t) continue;
+      out.push_back(i);
+    }
+    return closure(out);
   }
 
   ShrinkCounts counts(const Indices& keep) const {
@@ -187,6 +202,8 @@ ShrinkResult shrink(const ShrinkOptions& o) {
     script_text = "-- (the original script follows, run with seed " + std::to_string(o.seed) + ")\n" + script_text;
   }
   result.signature = failure_signature(*sim);
+  std::optional<Duration> failed_at;  // an invariant's failure is dated; a final check is not
+  if (!sim->world().violations().empty()) failed_at = Duration(sim->world().violations().front().virtual_time_us);
   Space space(o, relative(sim->fault_counter().recorded(), sim->world().config().start));
   sim.reset();
   if (random) space.set_plan(plan, max_time);
@@ -206,6 +223,12 @@ ShrinkResult shrink(const ShrinkOptions& o) {
                    std::to_string(result.before.scheduled) + " recorded faults were replayed as a schedule";
     return result;
   }
+  // What happened after the failure goes in one run, when the failure stays.
+  Indices start = all;
+  if (failed_at) {
+    const Indices cut = space.until(*failed_at);
+    if (cut.size() < all.size() && fails_same(cut)) start = cut;
+  }
   DdminHooks hooks;
   hooks.still_fails = fails_same;
   hooks.closure = [&](const Indices& s) { return space.closure(s); };
@@ -216,7 +239,7 @@ ShrinkResult shrink(const ShrinkOptions& o) {
                  std::to_string(result.runs) + " runs");
   };
   // Groups first (hierarchical delta debugging), then single elements.
-  const auto groups = space.groups();
+  auto groups = space.groups();
   const auto expand = [&](const Indices& chosen) {
     Indices u;
     for (std::size_t g : chosen) u.insert(u.end(), groups[g].begin(), groups[g].end());
@@ -226,8 +249,14 @@ ShrinkResult shrink(const ShrinkOptions& o) {
   DdminHooks coarse = hooks;
   coarse.still_fails = [&](const Indices& chosen) { return fails_same(expand(chosen)); };
   coarse.closure = nullptr;
-  Indices every_group(groups.size());
-  for (std::size_t g = 0; g < groups.size(); ++g) every_group[g] = g;
+  for (auto& g : groups) {  // a group keeps only what the cut kept
+    Indices kept;
+    std::set_intersection(g.begin(), g.end(), start.begin(), start.end(), std::back_inserter(kept));
+    g = std::move(kept);
+  }
+  Indices every_group;
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    if (!groups[g].empty()) every_group.push_back(g);
   const Indices keep = ddmin(expand(ddmin(every_group, coarse)), hooks);
   result.gave_up = result.runs >= o.max_runs;
   result.after = space.counts(keep);
