@@ -130,8 +130,14 @@ void EngineImpl::tick() {
 
 void EngineImpl::apply(TxEffects& fx) {
   for (auto& [ev, fields] : fx.traces) hooks_.trace(ev, std::move(fields));
-  for (auto& [campaign, kind] : fx.disarmed) unschedule_timer(campaign, kind);
-  for (auto& [campaign, kind, due_us] : fx.armed) schedule_timer(campaign, kind, due_us);
+  for (auto& [campaign, kind] : fx.disarmed) {
+    unschedule_timer(campaign, kind);
+    mirror_timer(campaign, kind, std::nullopt);
+  }
+  for (auto& [campaign, kind, due_us] : fx.armed) {
+    schedule_timer(campaign, kind, due_us);
+    mirror_timer(campaign, kind, due_us);
+  }
   for (auto& u : fx.updates) notifier_.publish(u);
   capture_outcomes(fx.captured);
   if (fx.outbox) kick_relay();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -219,6 +220,13 @@ class EngineImpl {
   };
   std::map<std::pair<std::string, std::string>, Scheduled> scheduled_;
   std::set<std::pair<std::string, std::string>> loaded_at_start_;
+  // The timers table as this engine knows it (load_timers): due per row, and the
+  // rows in sweep order.
+  void mirror_timer(const std::string& campaign, const std::string& kind, std::optional<std::int64_t> due_us);
+  std::map<std::pair<std::string, std::string>, std::int64_t> timer_rows_;
+  std::set<std::tuple<std::int64_t, std::string, std::string>> timer_order_;
+  std::uint64_t sweeps_ = 0;
+  std::int64_t timers_seen_ = -1;  // the highest timers.changed a sweep has read
 
   bool relay_busy_ = false;
   int relay_attempt_ = 0;

@@ -92,6 +92,14 @@ CREATE TABLE dead_letters (
       R"sql(
 CREATE TABLE payment_leases (memo TEXT PRIMARY KEY, owner TEXT NOT NULL, until_us INTEGER NOT NULL);
 )sql",
+      // 7: a change number on each timer row (from one counter, in commit order), so
+      // an engine's sweep reads only the timers armed since its last sweep.
+      R"sql(
+ALTER TABLE timers ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX timers_changed ON timers (changed);
+CREATE TABLE timer_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO timer_changes (id, n) VALUES (1, 0);
+)sql",
   };
   return kMigrations;
 }

@@ -7,14 +7,19 @@
 namespace clsim::engine {
 
 namespace {
+// Every 10th sweep reads every row, which also forgets timers other engines deleted.
+constexpr std::uint64_t kFullTimerSweepEvery = 10;
+
 bool is_resume_kind(const std::string& kind) {
   return kind == timer_kind::kResume || kind.rfind(timer_kind::kClaimPrefix, 0) == 0;
 }
 }  // namespace
 
 void EngineImpl::arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
-  s.db.prepare("INSERT INTO timers (campaign_id, kind, due_us) VALUES (?, ?, ?) ON CONFLICT(campaign_id, kind) "
-               "DO UPDATE SET due_us = excluded.due_us, lease_owner = '', lease_until_us = 0")
+  s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
+  s.db.prepare("INSERT INTO timers (campaign_id, kind, due_us, changed) VALUES (?, ?, ?, (SELECT n FROM timer_changes)) "
+               "ON CONFLICT(campaign_id, kind) DO UPDATE SET due_us = excluded.due_us, lease_owner = '', "
+               "lease_until_us = 0, changed = excluded.changed")
       .bind(1, campaign)
       .bind(2, kind)
       .bind(3, to_us(due))
@@ -23,7 +28,9 @@ void EngineImpl::arm(TxScope& s, const std::string& campaign, const std::string&
 }
 
 void EngineImpl::arm_if_absent(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
-  s.db.prepare("INSERT OR IGNORE INTO timers (campaign_id, kind, due_us) VALUES (?, ?, ?)")
+  s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
+  s.db.prepare("INSERT OR IGNORE INTO timers (campaign_id, kind, due_us, changed) VALUES (?, ?, ?, "
+               "(SELECT n FROM timer_changes))")
       .bind(1, campaign)
       .bind(2, kind)
       .bind(3, to_us(due))
@@ -36,21 +43,47 @@ void EngineImpl::disarm(TxScope& s, const std::string& campaign, const std::stri
   s.fx.disarmed.emplace_back(campaign, kind);
 }
 
+// A sweep schedules every timer row, in (due, campaign, kind) order: rows another
+// engine armed, and rows whose firing this engine dropped (its work failed after
+// the lease). It reads only the rows armed since the last sweep into a mirror of
+// the table that this engine's own commits keep current; every 10th sweep (and
+// the first) reads them all. Re-reading every row every 30 seconds was 42% of a
+// 1,000-campaign week.
 void EngineImpl::load_timers(bool at_start) {
   if (!db_) return;
+  const bool full = at_start || ++sweeps_ % kFullTimerSweepEvery == 0;
   std::vector<std::tuple<std::string, std::string, std::int64_t>> rows;
+  std::int64_t seen = timers_seen_;
   try {
-    auto& q = db_->prepare("SELECT campaign_id, kind, due_us FROM timers ORDER BY due_us, campaign_id, kind");
-    while (q.step()) rows.emplace_back(q.text_at(0), q.text_at(1), q.int_at(2));
+    auto& q = db_->prepare("SELECT campaign_id, kind, due_us, changed FROM timers WHERE changed > ?");
+    q.bind(1, full ? std::int64_t(-1) : timers_seen_);
+    while (q.step()) {
+      rows.emplace_back(q.text_at(0), q.text_at(1), q.int_at(2));
+      seen = std::max(seen, q.int_at(3));
+    }
     q.reset();
   } catch (const StoreError& e) {
     hooks_.trace("store_error", {{"engine", options_.name}, {"reason", e.message}});
     return;  // the next sweep tries again
   }
+  timers_seen_ = seen;
+  if (full) timer_rows_.clear(), timer_order_.clear();
   for (auto& [campaign, kind, due_us] : rows) {
     if (at_start) loaded_at_start_.emplace(campaign, kind);
-    schedule_timer(campaign, kind, due_us);
+    mirror_timer(campaign, kind, due_us);
   }
+  for (const auto& [due_us, campaign, kind] : timer_order_) schedule_timer(campaign, kind, due_us);
+}
+
+void EngineImpl::mirror_timer(const std::string& campaign, const std::string& kind, std::optional<std::int64_t> due_us) {
+  auto it = timer_rows_.find({campaign, kind});
+  if (it != timer_rows_.end()) {
+    timer_order_.erase({it->second, campaign, kind});
+    timer_rows_.erase(it);
+  }
+  if (!due_us) return;
+  timer_rows_.emplace(std::make_pair(campaign, kind), *due_us);
+  timer_order_.emplace(*due_us, campaign, kind);
 }
 
 void EngineImpl::schedule_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {

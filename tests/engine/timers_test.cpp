@@ -1,5 +1,6 @@
 // Durable timers: one close timer per RUNNING campaign, recovery after restart
 // (overdue timers fire at once), one global poll timer.
+#include "engine/store/sqlite_db.hpp"
 #include "engine_harness.hpp"
 
 namespace clsim::engine::testing {
@@ -41,6 +42,25 @@ TEST(DurableTimers, OverdueCloseTimerFiresAtOnceAfterRestart) {
   ASSERT_TRUE(h.run_until_quiet());
   EXPECT_EQ(h.state(id), "EXPIRED");
   h.check_money();
+}
+
+// Another engine sharing the store re-arms a timer the way arm() does (a new
+// change number): this engine's next 30-second sweep reads that row and fires it.
+TEST(DurableTimers, ATimerAnotherEngineReArmsIsPickedUpByTheNextSweep) {
+  EngineHarness h;
+  h.start_engine();
+  const auto id = h.running_campaign(h.spec());
+  ASSERT_EQ(h.state(id), "RUNNING");
+  h.run_for(kSecond * 35);  // a sweep has read the close timer since it was armed
+  const std::int64_t soon_us = to_us(h.scheduler.now() + kSecond * 10);
+  {
+    SqliteDb other(h.db_path, "", false);
+    other.exec("UPDATE timer_changes SET n = n + 1");
+    other.exec("UPDATE timers SET due_us = " + std::to_string(soon_us) +
+               ", changed = (SELECT n FROM timer_changes) WHERE campaign_id = '" + id + "' AND kind = 'close'");
+  }
+  h.run_for(kSecond * 45);  // one sweep interval (30 s) past the new due time
+  EXPECT_NE(h.state(id), "RUNNING") << "the close timer moved by another engine never fired";
 }
 
 TEST(DurableTimers, ClaimInterruptedByACrashIsResumedFromItsStoredId) {
