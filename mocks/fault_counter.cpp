@@ -1,7 +1,5 @@
 #include "mocks/fault_counter.hpp"
 
-#include "engine/core/distributions.hpp"
-
 namespace clsim::mocks {
 
 std::int64_t FaultCounter::get(const std::string& key) const {
@@ -9,12 +7,10 @@ std::int64_t FaultCounter::get(const std::string& key) const {
   return it == counts_.end() ? 0 : it->second;
 }
 
-bool FaultCounter::decide(engine::Random& rng, double rate, const std::string& key, const std::string& on) {
-  const bool drawn = engine::bernoulli(rng, rate);
-  if (!schedule_ && !recorder_) return drawn;
+bool FaultCounter::decide_tracked(bool drawn, const Call& call) {
   const engine::TimePoint now = clock_ ? clock_->now() : engine::TimePoint{};
-  const bool fire = schedule_ ? schedule_->take(key, on, now) : drawn;
-  if (recorder_) recorder_->decision(key, on, now, fire);
+  const bool fire = schedule_ ? schedule_->take(call.key, call.on, now) : drawn;
+  if (recorder_) recorder_->decision(call.key, call.on, now, fire);
   return fire;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/distributions.hpp"
 #include "engine/ports/clock.hpp"
 #include "engine/ports/random.hpp"
 #include "mocks/fault_schedule.hpp"
@@ -21,19 +22,28 @@ class FaultCounter {
   std::int64_t get(const std::string& key) const;
   const std::map<std::string, std::int64_t>& all() const { return counts_; }
 
-  // Whether fault `key` fires on this call (`on` names the call: see
-  // FaultSchedule). Draws from `rng` at `rate` exactly as engine::bernoulli does,
-  // also under a schedule, so the other draws of that stream stay where they were;
-  // with a schedule installed only the schedule decides. Counting stays the
-  // caller's (add), as some faults count under another key.
-  bool decide(engine::Random& rng, double rate, const std::string& key, const std::string& on);
+  // A decided call as a schedule names it: the fault's report key and the call's
+  // subject (see FaultSchedule).
+  struct Call {
+    std::string key, on;
+  };
+  // Whether a fault fires on this call. Draws from `rng` at `rate` exactly as
+  // engine::bernoulli does, also under a schedule, so the other draws of that
+  // stream stay where they were; with a schedule installed only the schedule
+  // decides. `name()` returns the Call and runs only while decisions are recorded
+  // or scheduled, so a plain run builds no strings. Counting stays the caller's
+  // (add), as some faults count under another key.
+  template <class Name>
+  bool decide(engine::Random& rng, double rate, Name&& name) {
+    const bool drawn = engine::bernoulli(rng, rate);
+    return tracking() ? decide_tracked(drawn, name()) : drawn;
+  }
 
   // The virtual clock that dates decisions (none: every decision at time zero).
   void set_clock(const engine::Clock* clock) { clock_ = clock; }
   void install_schedule(std::vector<ScheduledFault> entries);
   bool scheduled() const { return schedule_ != nullptr; }
-  // Decisions are recorded or scheduled: only then does a subject matter, so a
-  // caller may skip building one otherwise.
+  // Decisions are recorded or scheduled: only then does a call's name matter.
   bool tracking() const { return schedule_ || recorder_; }
   const FaultSchedule* schedule() const { return schedule_.get(); }
   // Remember every fault that fires (see FaultRecorder).
@@ -41,6 +51,8 @@ class FaultCounter {
   const std::vector<ScheduledFault>& recorded() const;
 
  private:
+  bool decide_tracked(bool drawn, const Call& call);
+
   std::map<std::string, std::int64_t> counts_;
   const engine::Clock* clock_ = nullptr;
   std::unique_ptr<FaultSchedule> schedule_;

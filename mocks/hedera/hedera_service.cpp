@@ -62,19 +62,19 @@ HederaService::Precheck HederaService::precheck(const engine::LedgerTransaction&
     return {LedgerStatus::TRANSACTION_EXPIRED, latency()};
   }
   if (tx.memo.size() > engine::kMemoMaxBytes) return {LedgerStatus::MEMO_TOO_LONG, latency()};
-  if (roll(f.busy_rate, "busy", subject_of(tx))) {
+  if (roll(f.busy_rate, "busy", tx)) {
     count("busy");
     return {LedgerStatus::BUSY, latency()};
   }
-  if (roll(f.platform_not_created_rate, "platform_not_created", subject_of(tx))) {
+  if (roll(f.platform_not_created_rate, "platform_not_created", tx)) {
     count("platform_not_created");
     return {LedgerStatus::PLATFORM_TRANSACTION_NOT_CREATED, latency()};
   }
-  if (roll(f.platform_not_active_rate, "platform_not_active", subject_of(tx))) {
+  if (roll(f.platform_not_active_rate, "platform_not_active", tx)) {
     count("platform_not_active");
     return {LedgerStatus::PLATFORM_NOT_ACTIVE, latency()};
   }
-  if (roll(f.slow_node_rate, "slow_node", subject_of(tx))) {
+  if (roll(f.slow_node_rate, "slow_node", tx)) {
     // Every attempt hit its deadline: the SDK gives up and nothing was submitted.
     count("slow_node");
     return {LedgerStatus::TIMEOUT, f.slow_node_delay};
@@ -103,7 +103,7 @@ LedgerStatus HederaService::draw_receipt_failure(const engine::LedgerTransaction
       {f.throttled_at_consensus_rate, LedgerStatus::THROTTLED_AT_CONSENSUS},
   };
   for (const auto& [rate, status] : options)
-    if (roll(rate, receipt_failure_key(status), subject_of(tx))) return status;
+    if (roll(rate, receipt_failure_key(status), tx)) return status;
   return LedgerStatus::SUCCESS;
 }
 
@@ -169,7 +169,7 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
     const bool timeout = scripted->status == LedgerStatus::TIMEOUT;
     return {{scripted->status}, timeout ? config_.faults.timeout_delay : pre.latency};
   }
-  if (roll(config_.faults.unknown_outcome_rate, "unknown_outcome", subject_of(tx))) {
+  if (roll(config_.faults.unknown_outcome_rate, "unknown_outcome", tx)) {
     count("unknown_outcome");
     return {{LedgerStatus::TIMEOUT}, config_.faults.timeout_delay};
   }
@@ -187,7 +187,8 @@ HederaReply<engine::ReceiptResult> HederaService::get_receipt(const engine::Tran
 HederaReply<engine::MemoLookupResult> HederaService::find_by_memo(const std::string& memo) {
   const auto now = clock_.now();
   engine::MemoLookupResult out;
-  if (roll(config_.faults.mirror_unreachable_rate, "mirror_unreachable", "memo " + memo)) {
+  if (counter_.decide(rng_, config_.faults.mirror_unreachable_rate,
+                      [&] { return FaultCounter::Call{"hedera_mirror_unreachable", "memo " + memo}; })) {
     count("mirror_unreachable");
     out.reachable = false;
     return {out, latency()};

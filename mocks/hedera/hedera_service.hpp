@@ -104,8 +104,8 @@ class HederaService {
   void purge(engine::TimePoint now);
   engine::Duration latency();
   void count(const char* kind) { counter_.add(std::string("hedera_") + kind); }
-  bool roll(double rate, const char* kind, const std::string& subject) {
-    return counter_.decide(rng_, rate, std::string("hedera_") + kind, subject);
+  bool roll(double rate, const char* kind, const engine::LedgerTransaction& tx) {
+    return counter_.decide(rng_, rate, [&] { return FaultCounter::Call{std::string("hedera_") + kind, subject_of(tx)}; });
   }
   // Names a transaction to a fault schedule: its memo (the engine's idempotency
   // key, e.g. "clsim:c-3:refund"), else its operation and sender.

@@ -40,8 +40,9 @@ class BusFaults {
 
   engine::Random& random() { return random_; }
   void count(const char* key) { counter_.add(key); }
-  bool decide(double rate, const char* key, const std::string& subject) {
-    return counter_.decide(random_, rate, key, subject);
+  // `op` and `target` name the call to a fault schedule, e.g. "XADD campaign-events".
+  bool decide(double rate, const char* key, const char* op, const std::string& target) {
+    return counter_.decide(random_, rate, [&] { return FaultCounter::Call{key, op + (" " + target)}; });
   }
 
  private:

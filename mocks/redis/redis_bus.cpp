@@ -41,8 +41,8 @@ BusMessage RedisBus::from_fields(const Fields& fields) {
 
 Reply RedisBus::run(const std::vector<std::string>& argv) { return redis_.execute(argv, clock_.now()); }
 
-bool RedisBus::partitioned(const std::string& subject) {
-  if (!faults_.decide(faults_.config.partition_rate, "bus_partition", subject)) return false;
+bool RedisBus::partitioned(const char* command, const std::string& stream) {
+  if (!faults_.decide(faults_.config.partition_rate, "bus_partition", command, stream)) return false;
   faults_.count("bus_partition");
   return true;
 }
@@ -59,7 +59,7 @@ void RedisBus::publish(std::string stream, BusMessage msg, std::function<void(Pu
   std::vector<std::string> argv{"XADD", stream, "*"};
   for (auto& [f, v] : to_fields(msg)) argv.insert(argv.end(), {f, v});
   PublishResult result;
-  if (partitioned("XADD " + stream)) {
+  if (partitioned("XADD", stream)) {
     // The connection dropped: before the command reached Redis, or after it ran
     // and only the reply was lost (then a retry adds the message twice).
     if (engine::bernoulli(faults_.random(), 0.5)) run(argv);
@@ -107,7 +107,7 @@ void RedisBus::on_push(std::size_t sub, const RedisMock::GroupPush& push) {
   if (reorder && due < last_due_) faults_.count("bus_reorder");
   deliver_at(sub, due, delivery);
 
-  if (faults_.decide(faults_.config.duplicate_rate, "bus_duplicate", delivery.stream + " " + delivery.message.type)) {
+  if (faults_.decide(faults_.config.duplicate_rate, "bus_duplicate", delivery.stream.c_str(), delivery.message.type)) {
     faults_.count("bus_duplicate");
     // Seen again, as after a reconnect re-reads the pending entry: one more delivery.
     BusDelivery again = delivery;
@@ -125,14 +125,14 @@ void RedisBus::deliver_at(std::size_t sub, engine::TimePoint due, BusDelivery de
 }
 
 void RedisBus::ack(std::string stream, std::string group, std::string entry_id) {
-  if (partitioned("XACK " + stream)) return;  // the XACK never arrived: the entry stays pending
+  if (partitioned("XACK", stream)) return;  // the XACK never arrived: the entry stays pending
   run({"XACK", stream, group, entry_id});
 }
 
 void RedisBus::claim_stale(std::string stream, std::string group, std::string consumer, Duration min_idle,
                            std::function<void(std::vector<BusDelivery>)> done) {
   std::vector<BusDelivery> claimed;
-  if (!partitioned("XAUTOCLAIM " + stream)) claimed = autoclaim(stream, group, consumer, min_idle);
+  if (!partitioned("XAUTOCLAIM", stream)) claimed = autoclaim(stream, group, consumer, min_idle);
   after(faults_.config.command_latency, "bus:claim",
         [done = std::move(done), claimed = std::move(claimed)] { done(claimed); });
 }

@@ -47,7 +47,7 @@ class RedisBus final : public engine::Bus {
   };
 
   Reply run(const std::vector<std::string>& argv);
-  bool partitioned(const std::string& subject);
+  bool partitioned(const char* command, const std::string& stream);
   // Runs fn after one round trip, on this engine's executor, unless destroyed.
   void after(engine::Duration delay, const char* label, std::function<void()> fn);
   void on_push(std::size_t sub, const RedisMock::GroupPush& push);

@@ -91,7 +91,7 @@ class TwitterService {
   std::vector<std::string> texts_of(const std::vector<std::string>& tweet_ids) const;
   void count(const char* kind) { counter_.add(std::string("twitter_") + kind); }
   bool roll(double rate, const char* kind, const std::string& subject) {
-    return counter_.decide(fault_rng_, rate, std::string("twitter_") + kind, subject);
+    return counter_.decide(fault_rng_, rate, [&] { return FaultCounter::Call{std::string("twitter_") + kind, subject}; });
   }
   // "POST /2/tweets c-3": the endpoint and the campaigns whose tweets the call concerns.
   static std::string call_subject(const std::string& endpoint, const std::vector<std::string>& texts);

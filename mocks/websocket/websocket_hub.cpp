@@ -56,7 +56,8 @@ void WebSocketHub::publish(const StateUpdate& update) {
   for (ClientId id = 0; id < clients_.size(); ++id) {
     const Client& c = clients_[id];
     if (!c.connected || !c.campaigns.count(update.campaign_id)) continue;
-    if (counter_.decide(random_, faults.disconnect_rate, "websocket_disconnect", client_subject(id))) {
+    if (counter_.decide(random_, faults.disconnect_rate,
+                        [&] { return FaultCounter::Call{"websocket_disconnect", client_subject(id)}; })) {
       disconnect(id, kDropCodes[engine::choice(random_, 3)]);  // the message dies with the connection
       continue;
     }
@@ -192,7 +193,9 @@ void WebSocketHub::close(ClientId id, CloseCode code) {
 void WebSocketHub::reconnect(ClientId id) {
   Client& c = clients_[id];
   if (c.connected) return;
-  if (c.reconnect_attempt < options_.reconnect_attempts_max && counter_.decide(random_, faults.disconnect_rate, "websocket_reconnect_failed", client_subject(id))) {
+  if (c.reconnect_attempt < options_.reconnect_attempts_max &&
+      counter_.decide(random_, faults.disconnect_rate,
+                      [&] { return FaultCounter::Call{"websocket_reconnect_failed", client_subject(id)}; })) {
     ++c.stats.failed_reconnects;
     ++c.reconnect_attempt;
     const Duration delay =

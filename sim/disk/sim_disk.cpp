@@ -21,8 +21,8 @@ bool SimDisk::inject_ioerr(const char* op, const std::string& file) {
   // No draw unless the fault is on, so switching it on mid-run is the only
   // thing that moves the fault stream; a schedule decides whatever the rate.
   if (faults_.ioerr_rate <= 0.0 && !counter_.scheduled()) return false;
-  const std::string subject = counter_.tracking() ? std::string(op) + " " + file : std::string();
-  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, "disk_ioerr", subject)) return false;
+  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, [&] { return mocks::FaultCounter::Call{"disk_ioerr", op + (" " + file)}; }))
+    return false;
   counter_.add("disk_ioerr");
   return true;
 }

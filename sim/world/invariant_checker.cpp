@@ -93,26 +93,28 @@ void InvariantChecker::after_event() {
 // The store's numbering of each campaign's updates is 1..n, and every number a
 // client was sent is the store's update of that number: no update was sent and
 // then lost, or numbered again for another state.
-void InvariantChecker::check_update_sequence(const std::vector<std::string>& campaign_ids) {
+void InvariantChecker::check_update_sequence(const std::vector<engine::CampaignRecord>& campaigns) {
   auto& reader = sim_.reader();
   const auto& sent = sim_.hub().sent_states();
-  for (const auto& id : campaign_ids) {
+  for (const auto& c : campaigns) {
+    const std::string& id = c.id;
     pass("update_sequence");
-    const auto updates = reader.updates_since(id, 0);
+    const auto updates = reader.updates_since(id, 0);  // ordered by seq
     if (!reader.last_error().empty()) return;
-    std::map<std::int64_t, std::string> stored;
-    for (std::size_t i = 0; i < updates.size(); ++i) {
-      stored[updates[i].seq] = updates[i].state;
+    bool numbered = true;
+    for (std::size_t i = 0; i < updates.size() && numbered; ++i)
       if (updates[i].seq != std::int64_t(i) + 1) {
         fail("update_sequence", id + ": update " + std::to_string(i + 1) + " is numbered " + std::to_string(updates[i].seq));
-        break;
+        numbered = false;
       }
-    }
+    if (!numbered) continue;
+    // Numbered 1..n: update `seq` is updates[seq - 1].
     for (auto it = sent.lower_bound({id, 0}); it != sent.end() && it->first.first == id; ++it) {
-      const auto s = stored.find(it->first.second);
-      if (s == stored.end() || s->second != it->second)
-        fail("update_sequence", id + " seq " + std::to_string(it->first.second) + " was sent as " + it->second +
-                                    " but the store has " + (s == stored.end() ? std::string("no such update") : s->second));
+      const std::int64_t seq = it->first.second;
+      const bool stored = seq >= 1 && seq <= std::int64_t(updates.size());
+      if (!stored || updates[std::size_t(seq - 1)].state != it->second)
+        fail("update_sequence", id + " seq " + std::to_string(seq) + " was sent as " + it->second + " but the store has " +
+                                    (stored ? updates[std::size_t(seq - 1)].state : std::string("no such update")));
     }
   }
 }
@@ -197,9 +199,7 @@ void InvariantChecker::final_check(bool quiet) {
   pass("liveness");
   if (!stuck.empty()) fail("liveness", "campaigns not finished at the end: " + stuck);
   else if (!quiet) fail("liveness", "foreground work still pending at max_time");
-  std::vector<std::string> ids;
-  for (const auto& c : campaigns) ids.push_back(c.id);
-  check_update_sequence(ids);
+  check_update_sequence(campaigns);
   pass("clients_converge");
   if (quiet)
     for (const auto& lag : sim_.hub().lagging_views()) fail("clients_converge", "a dashboard view lags the engine: " + lag);

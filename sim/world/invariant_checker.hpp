@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/queries.hpp"
+
 namespace clsim::sim {
 
 class Simulation;
@@ -38,7 +40,7 @@ class InvariantChecker {
   void scan_new_ledger_executions();
   void full_sweep();
   void check_rule_budgets();
-  void check_update_sequence(const std::vector<std::string>& campaign_ids);
+  void check_update_sequence(const std::vector<engine::CampaignRecord>& campaigns);
   void fail(const std::string& invariant, const std::string& message);
   void pass(const char* invariant, std::int64_t n = 1);
 

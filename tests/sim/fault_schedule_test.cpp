@@ -64,7 +64,7 @@ TEST(FaultCounter, DecidingUnderAScheduleDrawsAsBefore_SoLaterDrawsOfTheStreamDo
   std::vector<bool> fired;
   for (int i = 0; i < 5; ++i) {
     engine::bernoulli(plain, 0.5);
-    fired.push_back(c.decide(scheduled, 0.5, "twitter_error", "call"));
+    fired.push_back(c.decide(scheduled, 0.5, [] { return FaultCounter::Call{"twitter_error", "call"}; }));
   }
   EXPECT_EQ(fired, (std::vector<bool>{false, false, true, false, false}));
   EXPECT_EQ(plain.next_u64(), scheduled.next_u64());
@@ -78,11 +78,22 @@ TEST(FaultCounter, RecordingKeepsTheRandomDecisions) {
   int fired = 0;
   for (int i = 0; i < 50; ++i) {
     const bool expect = engine::bernoulli(a, 0.3);
-    EXPECT_EQ(c.decide(b, 0.3, "hedera_busy", "memo c-1"), expect);
+    EXPECT_EQ(c.decide(b, 0.3, [] { return FaultCounter::Call{"hedera_busy", "memo c-1"}; }), expect);
     fired += expect;
   }
   EXPECT_GT(fired, 0);
   EXPECT_EQ(c.recorded().size(), std::size_t(fired));
+}
+
+TEST(FaultCounter, APlainRunNeverNamesTheCall) {
+  sim::Prng rng = sim::Prng::stream(3, "bus");
+  FaultCounter c;
+  int named = 0;
+  for (int i = 0; i < 20; ++i) c.decide(rng, 0.5, [&] { return ++named, FaultCounter::Call{"bus_duplicate", "x"}; });
+  EXPECT_EQ(named, 0);
+  c.record(true);
+  c.decide(rng, 0.5, [&] { return ++named, FaultCounter::Call{"bus_duplicate", "x"}; });
+  EXPECT_EQ(named, 1);
 }
 
 }  // namespace

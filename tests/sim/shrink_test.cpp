@@ -12,19 +12,13 @@
 #include "sim/replay/replayer.hpp"
 #include "sim/swarm/plan_lua.hpp"
 #include "sim/swarm/shrinker.hpp"
+#include "tests/sim/script_text.hpp"
 #include "tests/sim/shell_run.hpp"
 
 namespace clsim::sim {
 namespace {
 
-lua::ScriptResult run_text(const std::string& text, const engine::Mutations& m = {}, std::uint64_t seed = 1) {
-  lua::ScriptOptions so;
-  so.script_path = "scenarios/shrunk_test.lua";  // beside scenarios/lib
-  so.script_text = text;
-  so.seed = seed;
-  so.mutations = m;
-  return lua::run_script(so);
-}
+using testing::run_script_text;
 
 const char* kOneCampaign = R"(
 world { accounts = { alice = 10000000 } }
@@ -36,10 +30,10 @@ check(state(c) == "EXPIRED", "finished: " .. tostring(state(c)))
 )";
 
 TEST(FaultScheduleLua, AScheduledFaultFiresAtItsCallWithNoRateSet) {
-  auto plain = run_text(kOneCampaign);
+  auto plain = run_script_text(kOneCampaign);
   ASSERT_EQ(plain.exit_code, 0) << plain.error;
   EXPECT_EQ(plain.sim->fault_counter().get("twitter_error"), 0);
-  auto r = run_text(std::string("fault_schedule { { at = 0, fault = \"twitter_error\", on = \"POST /2/tweets c-1\" } }\n") +
+  auto r = run_script_text(std::string("fault_schedule { { at = 0, fault = \"twitter_error\", on = \"POST /2/tweets c-1\" } }\n") +
                     kOneCampaign);
   ASSERT_EQ(r.exit_code, 0) << r.error;  // the saga retries the 5xx
   EXPECT_EQ(r.sim->fault_counter().get("twitter_error"), 1);
@@ -48,12 +42,12 @@ TEST(FaultScheduleLua, AScheduledFaultFiresAtItsCallWithNoRateSet) {
 
 TEST(FaultScheduleLua, ABadEntryIsBadInputNamingTheScriptLineAndField) {
   const auto error_of = [](const std::string& text) {
-    auto r = run_text(text);
+    auto r = run_script_text(text);
     EXPECT_EQ(r.exit_code, 2) << text;
     return r.error;
   };
   std::string e = error_of("\nfault_schedule { { at = 0, fault = \"twitter_oops\", on = \"x\" } }\n");
-  EXPECT_NE(e.find("shrunk_test.lua:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("script_text_test.lua:2:"), std::string::npos) << e;
   EXPECT_NE(e.find("fault_schedule[1].fault: unknown fault 'twitter_oops'"), std::string::npos) << e;
   e = error_of("fault_schedule { { at = 0, fault = \"hedera_busy\" } }\n");
   EXPECT_NE(e.find("fault_schedule[1].on: required"), std::string::npos) << e;
@@ -93,10 +87,10 @@ TEST(Shrink, AScenarioSeedShrinksToFewerScheduledFaultsThatFailTheSameWayAndPass
   EXPECT_LT(r.after.scheduled, r.before.scheduled);
   EXPECT_GE(r.after.scheduled, 1u);  // a duplicate tweet needs a fault after create
   EXPECT_NE(r.lua.find("fault_schedule {"), std::string::npos);
-  auto bad = run_text(r.lua, o.mutations, 7);
+  auto bad = run_script_text(r.lua, o.mutations, 7);
   ASSERT_EQ(bad.exit_code, 1) << bad.error;
   EXPECT_EQ(failure_signature(*bad.sim), r.signature);
-  EXPECT_EQ(run_text(r.lua, {}, 7).exit_code, 0);
+  EXPECT_EQ(run_script_text(r.lua, {}, 7).exit_code, 0);
 }
 
 TEST(Shrink, ARandomSeedShrinksItsWorkloadAndFaultsToAnExplicitScenario) {
@@ -112,10 +106,10 @@ TEST(Shrink, ARandomSeedShrinksItsWorkloadAndFaultsToAnExplicitScenario) {
   EXPECT_LT(r.after.actions, r.before.actions);
   EXPECT_LE(r.after.scheduled, r.before.scheduled);
   EXPECT_NE(r.lua.find("campaign, {"), std::string::npos);
-  auto bad = run_text(r.lua, o.mutations);
+  auto bad = run_script_text(r.lua, o.mutations);
   ASSERT_EQ(bad.exit_code, 1) << bad.error;
   EXPECT_EQ(failure_signature(*bad.sim), r.signature);
-  EXPECT_EQ(run_text(r.lua).exit_code, 0);
+  EXPECT_EQ(run_script_text(r.lua).exit_code, 0);
 }
 
 TEST(ShrinkCli, APassingSeedExits2AndWritesNothing_UsageErrorsExit2) {

@@ -2,7 +2,7 @@
 // store's update of that number, and a number must never carry two states.
 #include <gtest/gtest.h>
 
-#include "sim/lua/script_runner.hpp"
+#include "tests/sim/script_text.hpp"
 #include "sim/world/invariant_checker.hpp"
 
 namespace clsim::sim {
@@ -17,10 +17,7 @@ run_until_quiet()
 )";
 
 std::unique_ptr<Simulation> run_happy() {
-  lua::ScriptOptions so;
-  so.script_path = "scenarios/update_sequence_test.lua";
-  so.script_text = kHappy;
-  auto r = lua::run_script(so);
+  auto r = testing::run_script_text(kHappy);
   EXPECT_EQ(r.exit_code, 0) << r.error;
   return std::move(r.sim);
 }
