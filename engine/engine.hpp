@@ -122,6 +122,31 @@ struct RuleRetryPolicy {
   int max_attempts = 5;
 };
 
+// How long the engine waits for and holds things. Today's values suit production;
+// a live test on real time scales them down.
+struct EngineDurations {
+  // A saga step's (and a claim's) durable resume timer: it fires again this long
+  // after each firing until the step is done, so an interrupted step is retried.
+  Duration resume_after = Duration(60'000'000);
+  // A fired one-shot timer (close, expiry, poll) belongs to the engine that took it
+  // for this long; another engine sharing the store fires it only after that.
+  Duration timer_lease = Duration(60'000'000);
+  // A ledger payment's owner renews this at every step of its call (the longest
+  // gap, waiting out a transaction's valid window, is about 150 s).
+  Duration payment_lease = Duration(300'000'000);
+  // Bus entries another consumer has held this long are claimed by the heartbeat;
+  // at start, an engine takes back entries idle for `claim_stale_at_start`.
+  Duration claim_stale = Duration(60'000'000);
+  Duration claim_stale_at_start = Duration(5'000'000);
+  // A ledger transaction's valid duration.
+  Duration tx_valid = kTxValidDurationDefault;
+  // A rule campaign past its end waits this long for events still queued for it
+  // before it refunds what is left.
+  Duration rule_end_grace = Duration(600'000'000);
+  // How soon an expiry that found a claim in flight looks again.
+  Duration expiry_recheck = Duration(5'000'000);
+};
+
 struct EngineOptions {
   std::string db_path = "clsim.db";
   std::string vfs;               // empty: SQLite's default VFS
@@ -133,6 +158,7 @@ struct EngineOptions {
   std::string ledger_payer = "0.0.2";              // engine's operator account
   std::string treasury_account = "treasury";
   RuleRetryPolicy rule_retry;
+  EngineDurations durations;
   // Optional: every command this engine receives and every outcome it commits,
   // in the capture format, for replaying an incident (must outlive the engine).
   CaptureSink* capture = nullptr;

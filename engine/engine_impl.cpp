@@ -97,7 +97,7 @@ void EngineImpl::open_store() {
   bus_.subscribe(kEventStream, kConsumerGroup, options_.name,
                  guarded([this](BusDelivery d) { on_delivery(d); }));
   // Entries a crashed consumer (or this one's previous life) left pending.
-  bus_.claim_stale(kEventStream, kConsumerGroup, options_.name, Duration(5'000'000),
+  bus_.claim_stale(kEventStream, kConsumerGroup, options_.name, options_.durations.claim_stale_at_start,
                    guarded([this](std::vector<BusDelivery> ds) {
                      for (const auto& d : ds) on_delivery(d);
                    }));
@@ -121,7 +121,7 @@ void EngineImpl::tick() {
   // bus entries a crashed consumer left behind.
   load_timers(false);
   kick_relay();
-  bus_.claim_stale(kEventStream, kConsumerGroup, options_.name, Duration(60'000'000),
+  bus_.claim_stale(kEventStream, kConsumerGroup, options_.name, options_.durations.claim_stale,
                    guarded([this](std::vector<BusDelivery> ds) {
                      for (const auto& d : ds) on_delivery(d);
                    }));

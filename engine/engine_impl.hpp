@@ -46,11 +46,6 @@ inline constexpr const char* kClaimPrefix = "claim:";
 inline constexpr const char* kEventStream = "campaign-events";
 inline constexpr const char* kConsumerGroup = "campaign-engine";
 inline constexpr const char* kPollTimerCampaign = "*";
-inline constexpr Duration kResumeAfter = Duration(60'000'000);
-inline constexpr Duration kTimerLease = Duration(60'000'000);
-// A payment's owner renews this at every step of its ledger call (the longest gap,
-// waiting out a transaction's valid window, is about 150 s).
-inline constexpr Duration kPaymentLease = Duration(300'000'000);
 
 // What a committed transaction does next: notify, trace, (re)schedule timers, relay.
 struct TxEffects {

@@ -77,7 +77,7 @@ CommandResult EngineImpl::publish(const std::string& id, const std::string& by) 
     move(s, *row, CampaignState::PUBLISHING, "publish requested by " + by);
     row->step = step::kFirstTweet;
     emit(s, id, "campaign:first_tweet:v1:requested", id + ":first_tweet:1", {{"user_id", by}});
-    arm(s, id, timer_kind::kResume, clock_.now() + kResumeAfter);
+    arm(s, id, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
     persist(s, *row, true);
     return {};
   });
@@ -110,7 +110,7 @@ CommandResult EngineImpl::claim(const std::string& id, const std::string& user) 
         .bind(4, id)
         .bind(5, user)
         .run();
-    arm(s, id, timer_kind::kClaimPrefix + user, clock_.now() + kResumeAfter);
+    arm(s, id, timer_kind::kClaimPrefix + user, clock_.now() + options_.durations.resume_after);
     s.fx.traces.emplace_back("claim_accepted", nlohmann::json{{"campaign", id}, {"user", user}});
     return {};
   });

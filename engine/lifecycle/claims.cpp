@@ -29,7 +29,7 @@ void EngineImpl::run_claim(const std::string& campaign, const std::string& user,
   inflight_[key] = {};
   const std::string timer = timer_kind::kClaimPrefix + user;
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{stored.id(), Duration(120'000'000), LedgerOp::transfer, "escrow:" + campaign, user,
+  spec.tx = LedgerTransaction{stored.id(), options_.durations.tx_valid, LedgerOp::transfer, "escrow:" + campaign, user,
                               amount,      "clsim:" + campaign + ":claim:" + user};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;

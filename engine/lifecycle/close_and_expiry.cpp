@@ -85,7 +85,7 @@ void EngineImpl::finish_close(const std::string& campaign) {
     r->expiry_us = r->close_us.value_or(now_us) + to_us(r->claim_window);
     r->step = step::kCloseRefund;
     disarm(s, campaign, timer_kind::kClose);
-    arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+    arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
     emit(s, campaign, "campaign:close:v1:requested", campaign + ":close:1",
          {{"rewards", plan.total.minor}, {"refund", plan.refund.minor}});
     persist(s, *r, true);
@@ -119,7 +119,7 @@ void EngineImpl::begin_expiry(const std::string& campaign) {
     if (claiming > 0) {
       // A claim in flight ends claimed or back to claimable; wait for it, never both.
       CLSIM_SOMETIMES(hooks_, "expiry_waits_for_claim");
-      arm(s, campaign, timer_kind::kExpiry, clock_.now() + Duration(5'000'000));
+      arm(s, campaign, timer_kind::kExpiry, clock_.now() + options_.durations.expiry_recheck);
       return {};
     }
     s.db.prepare("UPDATE rewards SET status = 'returning', updated_us = ? WHERE campaign_id = ? AND status = "
@@ -135,7 +135,7 @@ void EngineImpl::begin_expiry(const std::string& campaign) {
       return {};
     }
     row->step = step::kReturn;
-    arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+    arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
     persist(s, *row, false);
     return_next = true;
     return {};

@@ -49,9 +49,12 @@ enum class LedgerOp {
   contract_create,   // register the campaign contract, escrowing `amount` from `from`
 };
 
+// The SDKs' default valid duration of a transaction (the network takes 15-180 s).
+inline constexpr Duration kTxValidDurationDefault = Duration(120'000'000);
+
 struct LedgerTransaction {
   TransactionId id;
-  Duration valid_duration = Duration(120'000'000);
+  Duration valid_duration = kTxValidDurationDefault;
   LedgerOp op = LedgerOp::transfer;
   std::string from;
   std::string to;

@@ -9,8 +9,6 @@ namespace clsim::engine {
 
 namespace {
 constexpr Duration kEndRecheck = Duration(1'000'000);
-// How long the end waits for events taken in before it that are still queued.
-constexpr Duration kEndGrace = Duration(600'000'000);
 
 struct RuleRow {
   std::string owner, state;
@@ -69,7 +67,7 @@ void EngineImpl::rule_fund(const std::string& campaign) {
         .bind(2, to_us(tx.valid_start))
         .bind(3, campaign)
         .run();
-    arm(s, campaign, rules::kTimerFund, clock_.now() + kResumeAfter);  // back if this engine stops
+    arm(s, campaign, rules::kTimerFund, clock_.now() + options_.durations.resume_after);  // back if this engine stops
     return {};
   };
   // Every engine's fund timer fires: only the lease owner chooses an id (payment_lease.cpp).
@@ -79,7 +77,7 @@ void EngineImpl::rule_fund(const std::string& campaign) {
       recovering ? row->fund_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
   if (!id) return;  // the timer comes back
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,         Duration(120'000'000), LedgerOp::contract_create, row->owner,
+  spec.tx = LedgerTransaction{*id,         options_.durations.tx_valid, LedgerOp::contract_create, row->owner,
                               rules::escrow(campaign), row->budget,           memo};
   spec.recovering = recovering;
   spec.label = campaign + ":fund";
@@ -128,9 +126,9 @@ void EngineImpl::rule_end(const std::string& campaign) {
     });
   };
   if (row->state == "ACTIVE") {
-    if (!row->funded) return recheck(kResumeAfter);  // funding first; its timer is running
+    if (!row->funded) return recheck(options_.durations.resume_after);  // funding first; its timer is running
     // Events taken in before the end but not yet matched still count against this budget.
-    if (queued > 0 && now < from_us(row->end_us) + kEndGrace) return recheck(kEndRecheck);
+    if (queued > 0 && now < from_us(row->end_us) + options_.durations.rule_end_grace) return recheck(kEndRecheck);
     auto out = run_tx([&](TxScope& s) {
       auto& q = s.db.prepare("SELECT COALESCE(SUM(reward), 0) FROM rule_matches WHERE campaign_id = ? AND status "
                              "IN ('pending', 'paid', 'failed')");
@@ -142,7 +140,7 @@ void EngineImpl::rule_end(const std::string& campaign) {
           .bind(1, row->budget.minor - used)
           .bind(2, campaign)
           .run();
-      arm(s, campaign, rules::kTimerEnd, now + kResumeAfter);
+      arm(s, campaign, rules::kTimerEnd, now + options_.durations.resume_after);
       s.fx.traces.emplace_back("rule_campaign_ended", nlohmann::json{{"campaign", campaign},
                                                                       {"reserved", used},
                                                                       {"refund", row->budget.minor - used}});
@@ -183,7 +181,7 @@ void EngineImpl::rule_refund(const std::string& campaign) {
       recovering ? row->refund_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
   if (!id) return;
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,        Duration(120'000'000), LedgerOp::transfer,
+  spec.tx = LedgerTransaction{*id,        options_.durations.tx_valid, LedgerOp::transfer,
                               rules::escrow(campaign), row->owner,            row->refund_amount, memo};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;

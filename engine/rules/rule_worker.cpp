@@ -158,7 +158,7 @@ bool EngineImpl::rule_process(const std::string& event_id) {
           .run();
     }
     // Fires again if this engine stops while paying.
-    arm(s, key, rules::kTimerEvent, clock_.now() + kResumeAfter);
+    arm(s, key, rules::kTimerEvent, clock_.now() + options_.durations.resume_after);
     pay = true;
     return {};
   });
@@ -245,7 +245,7 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id, Duration(120'000'000), LedgerOp::transfer, rules::escrow(campaign), user, reward, memo};
+  spec.tx = LedgerTransaction{*id, options_.durations.tx_valid, LedgerOp::transfer, rules::escrow(campaign), user, reward, memo};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":match:" + event_id;

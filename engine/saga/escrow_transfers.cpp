@@ -37,7 +37,7 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,    Duration(120'000'000),
+  spec.tx = LedgerTransaction{*id,    options_.durations.tx_valid,
                               LedgerOp::transfer,
                               "escrow:" + campaign,
                               row.owner,

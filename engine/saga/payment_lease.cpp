@@ -13,7 +13,7 @@ bool EngineImpl::take_payment_lease(SqliteDb& db, const std::string& memo) {
              "WHERE payment_leases.owner = excluded.owner OR payment_leases.until_us <= ?")
       .bind(1, memo)
       .bind(2, options_.name)
-      .bind(3, now_us + to_us(kPaymentLease))
+      .bind(3, now_us + to_us(options_.durations.payment_lease))
       .bind(4, now_us)
       .run();
   return db.changes() > 0;

@@ -119,7 +119,7 @@ void EngineImpl::tweet_done(const std::string& campaign, int n, const TweetOutco
       row->step = step::kFailRefund;
       row->fail_reason = out.reason;
       row->refund_amount = row->escrowed;
-      arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+      arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
       inbox_record(s, inbox_id, requested_type(step_name));
       persist(s, *row, false);
       refund_next = true;
@@ -130,7 +130,7 @@ void EngineImpl::tweet_done(const std::string& campaign, int n, const TweetOutco
       row->step = step::kContract;
       emit(s, campaign, requested_type(step::kContract), step_event(campaign, step::kContract),
            {{"tweet_id", out.tweet_id}});
-      arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+      arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
     } else {
       row->second_tweet_id = out.tweet_id;
       row->step = "";
@@ -188,7 +188,7 @@ void EngineImpl::contract_step(const CampaignRow& row) {
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,          Duration(120'000'000), LedgerOp::contract_create, row.owner,
+  spec.tx = LedgerTransaction{*id,          options_.durations.tx_valid, LedgerOp::contract_create, row.owner,
                               "escrow:" + campaign, row.budget,   memo};
   spec.recovering = recovering;
   spec.label = campaign + ":contract";
@@ -219,7 +219,7 @@ void EngineImpl::contract_done(const std::string& campaign, const LedgerOutcome&
     row->step = step::kSecondTweet;
     emit(s, campaign, requested_type(step::kSecondTweet), step_event(campaign, step::kSecondTweet),
          {{"contract_tx", out.id.to_string()}});
-    arm(s, campaign, timer_kind::kResume, clock_.now() + kResumeAfter);
+    arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
     inbox_record(s, inbox_id, requested_type(step::kContract));
     persist(s, *row, false);
     return {};
@@ -241,7 +241,7 @@ void EngineImpl::redo_contract_unguarded(const std::string& campaign) {
   if (!row || !row->contract_done) return;
   CLSIM_SOMETIMES(hooks_, "mutation_skip_inbox_dedup_redo");
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{TransactionId{},       Duration(120'000'000), LedgerOp::contract_create, row->owner,
+  spec.tx = LedgerTransaction{TransactionId{},       options_.durations.tx_valid, LedgerOp::contract_create, row->owner,
                               "escrow:" + campaign, row->budget,           "clsim:" + campaign + ":escrow"};
   spec.fresh_id_each_attempt = true;
   spec.label = campaign + ":contract_redo";

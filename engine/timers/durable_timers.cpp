@@ -135,11 +135,11 @@ void EngineImpl::on_timer(const std::string& campaign, const std::string& kind, 
       return "leased";
     }
     if (is_resume_kind(kind)) {
-      arm(s, campaign, kind, clock_.now() + kResumeAfter);  // fires again if the step stalls
+      arm(s, campaign, kind, clock_.now() + options_.durations.resume_after);  // fires again if the step stalls
     } else {
       s.db.prepare("UPDATE timers SET lease_owner = ?, lease_until_us = ? WHERE campaign_id = ? AND kind = ?")
           .bind(1, options_.name)
-          .bind(2, now_us + to_us(kTimerLease))
+          .bind(2, now_us + to_us(options_.durations.timer_lease))
           .bind(3, campaign)
           .bind(4, kind)
           .run();

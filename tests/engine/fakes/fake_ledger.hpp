@@ -27,6 +27,7 @@ class FakeLedger final : public Ledger {
   std::deque<LedgerStatus> precheck_faults;
   // The next submit executes, but its answer is lost (TIMEOUT).
   int lose_next_answers = 0;
+  std::vector<LedgerTransaction> submitted;  // every submit, as sent
 
   void set_balance(const std::string& account, std::int64_t minor) {
     minted_ += minor - balance(account);
@@ -50,6 +51,7 @@ class FakeLedger final : public Ledger {
 
   void submit(LedgerTransaction tx, std::function<void(SubmitResult)> done) override {
     ++submits;
+    submitted.push_back(tx);
     const std::string key = tx.id.to_string();
     SubmitResult r;
     if (!precheck_faults.empty()) {
