@@ -8,9 +8,11 @@
 #include <string>
 
 #include "bench/bench_support.hpp"
+#include "engine/adapters/sqlite_file_storage.hpp"
 #include "engine/engine.hpp"
 #include "mocks/fault_counter.hpp"
 #include "sim/disk/sim_disk.hpp"
+#include "sim/disk/sim_disk_storage.hpp"
 #include "sim/runtime/prng.hpp"
 #include "sim/runtime/scheduler.hpp"
 #include "sim/runtime/trace.hpp"
@@ -37,11 +39,10 @@ class EngineRig {
     if (disk == DiskKind::sim_disk) {
       disk_ = std::make_unique<sim::SimDisk>([this] { return scheduler.now(); }, disk_random_, disk_faults_,
                                              counter_);
-      options.db_path = "bench.db";
-      options.vfs = disk_->vfs_name();
+      storage_ = std::make_unique<sim::SimDiskStorage>(*disk_, "bench.db");
     } else {
       file_path_ = fresh_db_path(disk, "engine");
-      options.db_path = file_path_;
+      storage_ = std::make_unique<engine::SqliteFileStorage>(file_path_);
     }
     scheduler.set_exception_handler([](int owner, std::exception_ptr) {
       throw std::runtime_error("engine " + std::to_string(owner) + " threw during a benchmark");
@@ -58,7 +59,7 @@ class EngineRig {
 
   void start() {
     engine = std::make_unique<engine::Engine>(
-        engine::EnginePorts{engine_clock, random, hooks, social, ledger, bus, notifier}, options);
+        engine::EnginePorts{engine_clock, random, hooks, social, ledger, bus, notifier, *storage_}, options);
     engine->start();
   }
 
@@ -89,6 +90,7 @@ class EngineRig {
   sim::Prng disk_random_, disk_faults_;
   mocks::FaultCounter counter_;
   std::unique_ptr<sim::SimDisk> disk_;
+  std::unique_ptr<engine::Storage> storage_;
   std::string file_path_;
 
  public:

@@ -19,6 +19,7 @@
 #include "engine/ports/notifier.hpp"
 #include "engine/ports/random.hpp"
 #include "engine/ports/social.hpp"
+#include "engine/ports/storage.hpp"
 
 namespace clsim::engine {
 
@@ -148,8 +149,6 @@ struct EngineDurations {
 };
 
 struct EngineOptions {
-  std::string db_path = "clsim.db";
-  std::string vfs;               // empty: SQLite's default VFS
   std::string name = "engine-1"; // consumer name on the bus, lease owner for timers
   Mutations mutations;
   RetryPolicy retry;
@@ -172,6 +171,7 @@ struct EnginePorts {
   Ledger& ledger;
   Bus& bus;
   Notifier& notifier;
+  Storage& storage;
 };
 
 struct Health {

@@ -57,6 +57,7 @@ EngineImpl::EngineImpl(EnginePorts p, EngineOptions options)
       ledger_(p.ledger),
       bus_(p.bus),
       notifier_(p.notifier),
+      storage_(p.storage),
       options_(std::move(options)) {}
 
 EngineImpl::~EngineImpl() {
@@ -81,7 +82,7 @@ void EngineImpl::start() {
 
 void EngineImpl::open_store() {
   try {
-    auto db = std::make_unique<SqliteDb>(options_.db_path, options_.vfs, true);
+    auto db = storage_.open(true);
     migrate(*db);
     db_ = std::move(db);
     store_ok_ = true;

@@ -194,6 +194,7 @@ class EngineImpl {
   Ledger& ledger_;
   Bus& bus_;
   Notifier& notifier_;
+  Storage& storage_;
   EngineOptions options_;
   std::uint64_t captured_commands_ = 0;
   bool in_command_ = false;

@@ -5,11 +5,11 @@
 
 namespace clsim::engine {
 
-StoreReader::StoreReader(std::string db_path, std::string vfs) : path_(std::move(db_path)), vfs_(std::move(vfs)) {}
+StoreReader::StoreReader(Storage& storage) : storage_(storage) {}
 StoreReader::~StoreReader() = default;
 
 SqliteDb* StoreReader::db() {
-  if (!db_) db_ = std::make_unique<SqliteDb>(path_, vfs_, false);
+  if (!db_) db_ = storage_.open(false);
   return db_.get();
 }
 

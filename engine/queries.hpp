@@ -77,7 +77,8 @@ struct CustomerEventRecord {
 
 class StoreReader {
  public:
-  StoreReader(std::string db_path, std::string vfs);
+  // `storage` must outlive the reader; a connection is opened on first read.
+  explicit StoreReader(Storage& storage);
   ~StoreReader();
   StoreReader(const StoreReader&) = delete;
   StoreReader& operator=(const StoreReader&) = delete;
@@ -108,7 +109,7 @@ class StoreReader {
   template <class F>
   auto read(F&& f) -> decltype(f(std::declval<SqliteDb&>()));
 
-  std::string path_, vfs_;
+  Storage& storage_;
   std::unique_ptr<SqliteDb> db_;
   std::string error_;
 };

@@ -24,12 +24,10 @@ void EngineHost::start() {
   ledger_ = std::make_unique<mocks::HederaClient>(*sim_.hedera_, *clock_);
   bus_ = std::make_unique<mocks::RedisBus>(sim_.redis_, *sim_.bus_faults_, *clock_);
   engine::EngineOptions options;
-  options.db_path = Simulation::kDatabase;
-  options.vfs = sim_.disk_->vfs_name();
   options.name = "engine-" + std::to_string(number_);
   options.mutations = sim_.mutations_;
   engine_ = std::make_unique<engine::Engine>(
-      engine::EnginePorts{*clock_, *random_, *hooks_, *social_, *ledger_, *bus_, sim_.tap_}, options);
+      engine::EnginePorts{*clock_, *random_, *hooks_, *social_, *ledger_, *bus_, sim_.tap_, *sim_.storage_}, options);
   try {
     engine_->start();
   } catch (const engine::CrashSignal&) {

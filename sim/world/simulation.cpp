@@ -61,6 +61,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   }
   disk_ = std::make_unique<SimDisk>([this] { return world_.now(); }, world_.stream("disk.sqlite"),
                                     world_.stream("disk.faults"), counter_);
+  storage_ = std::make_unique<SimDiskStorage>(*disk_, kDatabase);
   if (w.contains("audience")) {
     const std::string err = mocks::merge_audience(twitter_base_.audience, audience_knobs(w["audience"]));
     if (!err.empty()) throw std::invalid_argument("world." + err);
@@ -82,7 +83,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   const int engines = w.value("engines", 1);
   for (int n = 1; n <= engines; ++n) hosts_.push_back(std::make_unique<EngineHost>(*this, n));
   for (auto& h : hosts_) h->start();
-  reader_ = std::make_unique<engine::StoreReader>(kDatabase, disk_->vfs_name());
+  reader_ = std::make_unique<engine::StoreReader>(*storage_);
   hub_->set_resync([this](const std::string& id, std::int64_t after) { return reader_->updates_since(id, after); });
   checker_ = std::make_unique<InvariantChecker>(*this);
   world_.set_after_event([this] { checker_->after_event(); });
@@ -173,7 +174,7 @@ void Simulation::crash(int n, std::optional<Duration> restart_after) {
     reader_.reset();
     disk_->set_frozen(false);
     disk_->power_loss(world_.stream("disk.power"));
-    reader_ = std::make_unique<engine::StoreReader>(kDatabase, disk_->vfs_name());
+    reader_ = std::make_unique<engine::StoreReader>(*storage_);
     world_.trace().append(engine::to_us(world_.now()), 0, "power_loss");
   }
   disk_->set_frozen(false);

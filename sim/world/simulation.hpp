@@ -19,6 +19,7 @@
 #include "mocks/twitter/twitter_service.hpp"
 #include "mocks/websocket/websocket_hub.hpp"
 #include "sim/disk/sim_disk.hpp"
+#include "sim/disk/sim_disk_storage.hpp"
 #include "sim/world/engine_host.hpp"
 #include "sim/world/world.hpp"
 
@@ -95,6 +96,7 @@ class Simulation {
   SimClock world_clock_;
   nlohmann::ordered_json faults_ = nlohmann::ordered_json::object();
   std::unique_ptr<SimDisk> disk_;
+  std::unique_ptr<SimDiskStorage> storage_;  // the database file on disk_, for every engine and the reader
   std::unique_ptr<mocks::TwitterService> twitter_;
   std::unique_ptr<mocks::HederaService> hedera_;
   mocks::RedisMock redis_;

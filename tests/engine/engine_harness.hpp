@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/adapters/sqlite_file_storage.hpp"
 #include "engine/engine.hpp"
 #include "engine/queries.hpp"
 #include "fakes/fake_bus.hpp"
@@ -55,8 +56,8 @@ class EngineHarness {
     for (char& ch : name)
       if (ch == '/') ch = '_';  // parameterised test names carry slashes
     db_path = temp_dir() + name + ".db";
+    storage = SqliteFileStorage(db_path);
     remove_files();
-    options.db_path = db_path;
     scheduler.set_exception_handler([this](int, std::exception_ptr e) {
       try {
         std::rethrow_exception(e);
@@ -79,7 +80,7 @@ class EngineHarness {
   }
 
   void start_engine() {
-    engine = std::make_unique<Engine>(EnginePorts{engine_clock, random, hooks, social, ledger, bus, notifier}, options);
+    engine = std::make_unique<Engine>(EnginePorts{engine_clock, random, hooks, social, ledger, bus, notifier, storage}, options);
     engine->start();
   }
 
@@ -120,7 +121,7 @@ class EngineHarness {
   }
 
   StoreReader& reader() {
-    if (!reader_) reader_ = std::make_unique<StoreReader>(db_path, "");
+    if (!reader_) reader_ = std::make_unique<StoreReader>(storage);
     return *reader_;
   }
 
@@ -158,6 +159,7 @@ class EngineHarness {
   FakeNotifier notifier;
   EngineOptions options;
   std::string db_path;
+  SqliteFileStorage storage{""};  // set to db_path in the constructor
   std::unique_ptr<Engine> engine;
   std::vector<std::string> crashes;
   Duration restart_after = kSecond;

@@ -69,7 +69,8 @@ TEST(Store, ErrorsComeBackAsValuesWithAReason) {
 }
 
 TEST(Store, ReaderOfAMissingStoreIsEmptyAndSaysWhy) {
-  StoreReader reader(path_for("_missing.db"), "");
+  SqliteFileStorage missing(path_for("_missing.db"));
+  StoreReader reader(missing);
   EXPECT_TRUE(reader.campaigns().empty());
   EXPECT_FALSE(reader.last_error().empty());
 }
