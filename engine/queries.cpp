@@ -157,17 +157,7 @@ std::map<std::string, std::int64_t> StoreReader::max_update_seq() {
 }
 
 std::vector<StateUpdate> StoreReader::updates_since(const std::string& id, std::int64_t seq) {
-  return read([&](SqliteDb& db) {
-    std::vector<StateUpdate> out;
-    auto& q = db.prepare(
-        "SELECT seq, state, view, at_us FROM state_updates WHERE campaign_id = ? AND seq > ? ORDER BY seq");
-    q.bind(1, id).bind(2, seq);
-    while (q.step())
-      out.push_back(StateUpdate{id, q.int_at(0), q.text_at(1), nlohmann::json::parse(q.text_at(2)),
-                                from_us(q.int_at(3))});
-    q.reset();
-    return out;
-  });
+  return read([&](SqliteDb& db) { return load_updates_since(db, id, seq); });
 }
 
 }  // namespace clsim::engine

@@ -1,23 +1,8 @@
 #include "engine/core/time.hpp"
 
-#include <cstdio>
-
 namespace clsim::engine {
 
 using namespace std::chrono;
-
-std::string format_rfc3339(TimePoint t) {
-  const std::int64_t us = to_us(t);
-  std::int64_t days_since = us >= 0 ? us / 86400000000LL : -((-us + 86400000000LL - 1) / 86400000000LL);
-  const std::int64_t rem_us = us - days_since * 86400000000LL;
-  const year_month_day ymd{sys_days{days{days_since}}};
-  const std::int64_t secs = rem_us / 1000000;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), (long long)(secs / 3600),
-                (long long)(secs / 60 % 60), (long long)(secs % 60), (long long)(rem_us % 1000000));
-  return buf;
-}
 
 namespace {
 bool digits(const std::string& s, size_t pos, size_t n, int& out) {

@@ -27,8 +27,6 @@ constexpr TimePoint from_us(std::int64_t us) { return TimePoint(Duration(us)); }
 // 2025-01-01T00:00:00Z, where every simulated world starts unless told otherwise.
 inline constexpr std::int64_t kDefaultStartUs = 1735689600LL * 1000000LL;
 
-// RFC 3339 UTC with microseconds, e.g. 2025-01-01T00:00:00.000000Z.
-std::string format_rfc3339(TimePoint t);
 // Parses RFC 3339 ("...Z" or "+hh:mm" offsets, optional fraction). False on error.
 bool parse_rfc3339(const std::string& text, TimePoint& out);
 

@@ -1,17 +1,17 @@
 // Paying a claimed reward: escrow -> user, with the transaction id recorded when
 // the claim was accepted, so a retry or a restart can never pay twice.
-#include "engine/engine_impl.hpp"
+#include "engine/lifecycle/lifecycle.hpp"
 
 namespace clsim::engine {
 
-void EngineImpl::run_claim(const std::string& campaign, const std::string& user, bool recovering) {
+void Lifecycle::run_claim(const std::string& campaign, const std::string& user, bool recovering) {
   const std::string key = campaign + "/claim:" + user;
-  if (inflight_.count(key)) return;
+  if (claims_.count(key)) return;
   std::string status;
   Money amount;
   StoredTxId stored;
   try {
-    auto& q = db_->prepare("SELECT status, amount, tx_payer, tx_start_us FROM rewards WHERE campaign_id = ? AND "
+    auto& q = ctx_.db->prepare("SELECT status, amount, tx_payer, tx_start_us FROM rewards WHERE campaign_id = ? AND "
                            "user_id = ?");
     q.bind(1, campaign).bind(2, user);
     if (q.step()) status = q.text_at(0), amount = Money(q.int_at(1)), stored = {q.opt_text(2), q.opt_int(3)};
@@ -20,22 +20,22 @@ void EngineImpl::run_claim(const std::string& campaign, const std::string& user,
     return;  // the claim timer comes back
   }
   if (status != "claiming" || !stored.set()) {
-    run_tx([&](TxScope& s) {
-      disarm(s, campaign, timer_kind::kClaimPrefix + user);
+    ctx_.run_tx([&](TxScope& s) {
+      timers_.disarm(s, campaign, timer_kind::kClaimPrefix + user);
       return std::string();
     });
     return;
   }
-  inflight_[key] = {};
+  claims_.insert(key);
   const std::string timer = timer_kind::kClaimPrefix + user;
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{stored.id(), options_.durations.tx_valid, LedgerOp::transfer, "escrow:" + campaign, user,
+  spec.tx = LedgerTransaction{stored.id(), ctx_.options.durations.tx_valid, LedgerOp::transfer, "escrow:" + campaign, user,
                               amount,      "clsim:" + campaign + ":claim:" + user};
   spec.recovering = recovering;
-  spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
+  spec.fresh_id_each_attempt = ctx_.options.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":claim:" + user;
   // Only the engine owning the payment drives it: every engine's claim timer fires.
-  bind_payment_lease(spec, [campaign, user](TxScope& s, const TransactionId& tx) -> std::string {
+  payments_.bind_lease(spec, [campaign, user](TxScope& s, const TransactionId& tx) -> std::string {
     s.db.prepare("UPDATE rewards SET tx_payer = ?, tx_start_us = ? WHERE campaign_id = ? AND user_id = ? "
                  "AND status = 'claiming'")
         .bind(1, tx.payer)
@@ -45,20 +45,20 @@ void EngineImpl::run_claim(const std::string& campaign, const std::string& user,
         .run();
     return s.db.changes() > 0 ? std::string() : std::string("stale");
   });
-  spec.done = guarded([this, campaign, user](const LedgerOutcome& out) {
-    if (out.success) CLSIM_CRASH_POINT(hooks_, "after_claim_transfer");
+  spec.done = ctx_.guarded([this, campaign, user](const LedgerOutcome& out) {
+    if (out.success) CLSIM_CRASH_POINT(ctx_.hooks, "after_claim_transfer");
     claim_done(campaign, user, out);
   });
-  LedgerCall::start(env(), ledger_, std::move(spec));
+  LedgerCall::start(ctx_.env(), ctx_.ledger, std::move(spec));
 }
 
-void EngineImpl::claim_done(const std::string& campaign, const std::string& user, const LedgerOutcome& out) {
+void Lifecycle::claim_done(const std::string& campaign, const std::string& user, const LedgerOutcome& out) {
   const std::string key = campaign + "/claim:" + user;
   if (out.abandoned) {  // another engine owns this payment; the claim timer checks back
-    inflight_.erase(key);
+    claims_.erase(key);
     return;
   }
-  auto res = run_tx([&](TxScope& s) -> std::string {
+  auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT status, amount FROM rewards WHERE campaign_id = ? AND user_id = ?");
     q.bind(1, campaign).bind(2, user);
     const bool found = q.step();
@@ -66,8 +66,8 @@ void EngineImpl::claim_done(const std::string& campaign, const std::string& user
     const std::int64_t amount = found ? q.int_at(1) : 0;
     q.reset();
     if (status != "claiming") return "stale";
-    const auto now_us = to_us(clock_.now());
-    disarm(s, campaign, timer_kind::kClaimPrefix + user);
+    const auto now_us = to_us(ctx_.clock.now());
+    timers_.disarm(s, campaign, timer_kind::kClaimPrefix + user);
     if (out.success) {
       s.db.prepare("UPDATE rewards SET status = 'claimed', tx_payer = ?, tx_start_us = ?, updated_us = ? "
                    "WHERE campaign_id = ? AND user_id = ?")
@@ -78,7 +78,7 @@ void EngineImpl::claim_done(const std::string& campaign, const std::string& user
           .bind(5, user)
           .run();
       s.db.prepare("UPDATE campaigns SET claimed = claimed + ? WHERE id = ?").bind(1, amount).bind(2, campaign).run();
-      emit(s, campaign, "campaign:claim:v1:success", campaign + ":claim:" + user, {{"user_id", user}, {"amount", amount}});
+      messaging_.emit(s, campaign, "campaign:claim:v1:success", campaign + ":claim:" + user, {{"user_id", user}, {"amount", amount}});
       s.fx.traces.emplace_back("claim_paid", nlohmann::json{{"campaign", campaign}, {"user", user}, {"amount", amount}});
     } else {
       // Nothing was paid (the ledger said so for certain): the reward can be claimed again.
@@ -93,7 +93,7 @@ void EngineImpl::claim_done(const std::string& campaign, const std::string& user
     }
     return {};
   });
-  inflight_.erase(key);
+  claims_.erase(key);
   (void)res;  // on a store error the claim timer resumes from the stored id
 }
 

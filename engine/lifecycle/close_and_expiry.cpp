@@ -2,24 +2,24 @@
 // (at close + claim window: unclaimed rewards go back to the owner). Both start
 // from a leased durable timer and commit their state change in one transaction.
 #include "engine/domain/rewards.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/lifecycle/lifecycle.hpp"
 
 namespace clsim::engine {
 
-void EngineImpl::begin_close(const std::string& campaign, int attempt) {
+void Lifecycle::begin_close(const std::string& campaign, int attempt) {
   if (attempt == 0 && closing_.count(campaign)) return;
   std::optional<CampaignRow> row;
   try {
-    row = load_campaign(*db_, campaign);
+    row = load_campaign(*ctx_.db, campaign);
   } catch (const StoreError&) {
-    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, attempt + 1), "close_retry",
+    ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, attempt + 1), "close_retry",
           [this, campaign, attempt] { begin_close(campaign, attempt + 1); });
     return;
   }
   if (!row || row->state != CampaignState::RUNNING) {
     closing_.erase(campaign);
-    run_tx([&](TxScope& s) {  // a stale close timer: the campaign has moved on
-      disarm(s, campaign, timer_kind::kClose);
+    ctx_.run_tx([&](TxScope& s) {  // a stale close timer: the campaign has moved on
+      timers_.disarm(s, campaign, timer_kind::kClose);
       return std::string();
     });
     return;
@@ -31,25 +31,25 @@ void EngineImpl::begin_close(const std::string& campaign, int attempt) {
   }
   // The final poll: engagements up to the close instant count.
   sync_engagements({PollTarget{campaign, *row->first_tweet_id, row->owner}}, [this, campaign, attempt](PollEnd e) {
-    if (!e.ok && attempt + 1 < options_.retry.max_attempts) {
-      Duration wait = e.rate_limited_until ? *e.rate_limited_until - clock_.now()
-                                           : backoff_full_jitter(random_, options_.retry.base, options_.retry.cap,
+    if (!e.ok && attempt + 1 < ctx_.options.retry.max_attempts) {
+      Duration wait = e.rate_limited_until ? *e.rate_limited_until - ctx_.clock.now()
+                                           : backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap,
                                                                  attempt + 1);
       if (wait.count() < 0) wait = Duration(0);
-      later(wait, "close_final_poll_retry:" + campaign, [this, campaign, attempt] { begin_close(campaign, attempt + 1); });
+      ctx_.later(wait, "close_final_poll_retry:" + campaign, [this, campaign, attempt] { begin_close(campaign, attempt + 1); });
       return;
     }
-    if (!e.ok) CLSIM_SOMETIMES(hooks_, "close_without_final_poll");
+    if (!e.ok) CLSIM_SOMETIMES(ctx_.hooks, "close_without_final_poll");
     finish_close(campaign);
   });
 }
 
-void EngineImpl::finish_close(const std::string& campaign) {
+void Lifecycle::finish_close(const std::string& campaign) {
   std::vector<Engagement> engagements;
   std::optional<CampaignRow> row;
   try {
-    row = load_campaign(*db_, campaign);
-    auto& q = db_->prepare("SELECT user_id, kind FROM engagements WHERE campaign_id = ? ORDER BY user_id, kind");
+    row = load_campaign(*ctx_.db, campaign);
+    auto& q = ctx_.db->prepare("SELECT user_id, kind FROM engagements WHERE campaign_id = ? ORDER BY user_id, kind");
     q.bind(1, campaign);
     while (q.step()) {
       if (auto k = engagement_kind_from(q.text_at(1))) engagements.push_back({q.text_at(0), *k});
@@ -57,7 +57,7 @@ void EngineImpl::finish_close(const std::string& campaign) {
     q.reset();
   } catch (const StoreError&) {
     closing_.erase(campaign);
-    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 2), "close_retry",
+    ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, 2), "close_retry",
           [this, campaign] { begin_close(campaign, 1); });
     return;
   }
@@ -66,13 +66,13 @@ void EngineImpl::finish_close(const std::string& campaign) {
     return;
   }
   const RewardPlan plan = compute_rewards(row->budget, row->rates, engagements);
-  CLSIM_ASSERT(hooks_, plan.total + plan.refund == row->budget, "reward plan does not add up for " + campaign);
-  CLSIM_CRASH_POINT(hooks_, "during_close");
-  auto res = run_tx([&](TxScope& s) -> std::string {
+  CLSIM_ASSERT(ctx_.hooks, plan.total + plan.refund == row->budget, "reward plan does not add up for " + campaign);
+  CLSIM_CRASH_POINT(ctx_.hooks, "during_close");
+  auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto r = load_campaign(s.db, campaign);
     if (!r || r->state != CampaignState::RUNNING) return "stale";
-    const auto now_us = to_us(clock_.now());
-    move(s, *r, CampaignState::CLOSED, "close time reached");
+    const auto now_us = to_us(ctx_.clock.now());
+    states_.move(s, *r, CampaignState::CLOSED, "close time reached");
     for (const auto& share : plan.rewards)
       s.db.prepare("INSERT INTO rewards (campaign_id, user_id, amount, status, updated_us) VALUES (?, ?, ?, "
                    "'claimable', ?)")
@@ -84,25 +84,25 @@ void EngineImpl::finish_close(const std::string& campaign) {
     r->refund_amount = plan.refund;
     r->expiry_us = r->close_us.value_or(now_us) + to_us(r->claim_window);
     r->step = step::kCloseRefund;
-    disarm(s, campaign, timer_kind::kClose);
-    arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
-    emit(s, campaign, "campaign:close:v1:requested", campaign + ":close:1",
+    timers_.disarm(s, campaign, timer_kind::kClose);
+    timers_.arm(s, campaign, timer_kind::kResume, ctx_.clock.now() + ctx_.options.durations.resume_after);
+    messaging_.emit(s, campaign, "campaign:close:v1:requested", campaign + ":close:1",
          {{"rewards", plan.total.minor}, {"refund", plan.refund.minor}});
-    persist(s, *r, true);
+    states_.persist(s, *r, true);
     return {};
   });
   closing_.erase(campaign);
   if (res.store_error)
-    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 2), "close_retry",
+    ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, 2), "close_retry",
           [this, campaign] { begin_close(campaign, 1); });
 }
 
-void EngineImpl::begin_expiry(const std::string& campaign) {
+void Lifecycle::begin_expiry(const std::string& campaign) {
   bool return_next = false;
-  auto res = run_tx([&](TxScope& s) -> std::string {
+  auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, campaign);
     if (!row || row->state != CampaignState::REWARD_CLAIM) {
-      disarm(s, campaign, timer_kind::kExpiry);
+      timers_.disarm(s, campaign, timer_kind::kExpiry);
       return {};
     }
     // The return already began (another engine's expiry timer, or this engine's
@@ -118,34 +118,34 @@ void EngineImpl::begin_expiry(const std::string& campaign) {
     q.reset();
     if (claiming > 0) {
       // A claim in flight ends claimed or back to claimable; wait for it, never both.
-      CLSIM_SOMETIMES(hooks_, "expiry_waits_for_claim");
-      arm(s, campaign, timer_kind::kExpiry, clock_.now() + options_.durations.expiry_recheck);
+      CLSIM_SOMETIMES(ctx_.hooks, "expiry_waits_for_claim");
+      timers_.arm(s, campaign, timer_kind::kExpiry, ctx_.clock.now() + ctx_.options.durations.expiry_recheck);
       return {};
     }
     s.db.prepare("UPDATE rewards SET status = 'returning', updated_us = ? WHERE campaign_id = ? AND status = "
                  "'claimable'")
-        .bind(1, to_us(clock_.now()))
+        .bind(1, to_us(ctx_.clock.now()))
         .bind(2, campaign)
         .run();
     row->return_amount = Money(unclaimed);
-    disarm(s, campaign, timer_kind::kExpiry);
+    timers_.disarm(s, campaign, timer_kind::kExpiry);
     if (unclaimed == 0) {
-      move(s, *row, CampaignState::EXPIRED, "claim window over");
-      persist(s, *row, true);
+      states_.move(s, *row, CampaignState::EXPIRED, "claim window over");
+      states_.persist(s, *row, true);
       return {};
     }
     row->step = step::kReturn;
-    arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
-    persist(s, *row, false);
+    timers_.arm(s, campaign, timer_kind::kResume, ctx_.clock.now() + ctx_.options.durations.resume_after);
+    states_.persist(s, *row, false);
     return_next = true;
     return {};
   });
   if (res.store_error) {
-    later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 3), "expiry_retry",
+    ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, 3), "expiry_retry",
           [this, campaign] { begin_expiry(campaign); });
     return;
   }
-  if (return_next) run_step(campaign, step::kReturn, std::nullopt);
+  if (return_next) saga_.run_step(campaign, step::kReturn, std::nullopt);
 }
 
 }  // namespace clsim::engine

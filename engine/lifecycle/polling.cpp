@@ -2,7 +2,7 @@
 // metrics for up to 100 first tweets a request, and engager lists only for the
 // kinds whose counts changed (the rate limits make anything else impossible at
 // scale). Each (campaign, user, kind) is recorded once; the owner earns nothing.
-#include "engine/engine_impl.hpp"
+#include "engine/lifecycle/lifecycle.hpp"
 
 namespace clsim::engine {
 
@@ -13,17 +13,17 @@ constexpr int kPagesMax = 50;  // 5,000 engagers of one kind per poll; the rest 
 // One pass over a list of targets; owns itself through its pending callbacks.
 class PollRun : public std::enable_shared_from_this<PollRun> {
  public:
-  using Target = EngineImpl::PollTarget;
-  using End = EngineImpl::PollEnd;
-  PollRun(EngineImpl& e, std::vector<Target> targets, std::function<void(End)> done)
-      : e_(e), alive_(e.alive_), targets_(std::move(targets)), done_(std::move(done)) {}
+  using Target = Lifecycle::PollTarget;
+  using End = Lifecycle::PollEnd;
+  PollRun(Lifecycle& e, std::vector<Target> targets, std::function<void(End)> done)
+      : e_(e), alive_(e.ctx_.alive()), targets_(std::move(targets)), done_(std::move(done)) {}
 
   void next_batch() {
     if (batch_start_ >= targets_.size()) return end(End{});
     std::vector<std::string> ids;
     for (std::size_t i = batch_start_; i < targets_.size() && ids.size() < std::size_t(kMetricsBatchMax); ++i)
       ids.push_back(targets_[i].tweet_id);
-    e_.social_.lookup_metrics(ids, [self = shared_from_this()](MetricsResult r) {
+    e_.ctx_.social.lookup_metrics(ids, [self = shared_from_this()](MetricsResult r) {
       if (!self->alive_.expired()) self->on_metrics(r);
     });
   }
@@ -48,7 +48,7 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
         for (const auto& x : r.metrics)
           if (x.tweet_id == t.tweet_id) m = &x;
         if (!m) continue;
-        auto row = load_campaign(*e_.db_, t.campaign);
+        auto row = load_campaign(*e_.ctx_.db, t.campaign);
         if (!row || row->state != CampaignState::RUNNING) continue;
         const std::int64_t counts[4] = {m->like_count, m->retweet_count, m->quote_count, m->reply_count};
         for (auto k : kEngagementKinds)
@@ -71,7 +71,7 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
   void fetch_page(std::optional<std::string> token) {
     const auto& w = work_[work_i_];
     EngagersRequest req{w.target.tweet_id, w.kind, std::move(token), 100};
-    e_.social_.list_engagers(std::move(req), [self = shared_from_this()](EngagersPage p) {
+    e_.ctx_.social.list_engagers(std::move(req), [self = shared_from_this()](EngagersPage p) {
       if (!self->alive_.expired()) self->on_page(p);
     });
   }
@@ -82,10 +82,10 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
     users_.insert(users_.end(), p.user_ids.begin(), p.user_ids.end());
     if (p.next_token && ++pages_ < kPagesMax) return fetch_page(p.next_token);
     const auto& w = work_[work_i_];
-    auto out = e_.run_tx([&](TxScope& s) -> std::string {
+    auto out = e_.ctx_.run_tx([&](TxScope& s) -> std::string {
       auto row = load_campaign(s.db, w.target.campaign);
       if (!row || row->state != CampaignState::RUNNING) return "not running";
-      const auto now_us = to_us(e_.clock_.now());
+      const auto now_us = to_us(e_.ctx_.clock.now());
       std::int64_t added = 0;
       for (const auto& u : users_) {
         if (u == row->owner) continue;  // the owner's own engagement earns nothing
@@ -99,7 +99,7 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
       }
       // Only a fully read list moves the mark; a cut-off one is read again next time.
       if (!p.next_token) row->seen[int(w.kind)] = w.count;
-      e_.persist(s, *row, false);
+      e_.states_.persist(s, *row, false);
       if (added > 0)
         s.fx.traces.emplace_back("engagements_recorded", nlohmann::json{{"campaign", row->id},
                                                                         {"kind", to_string(w.kind)},
@@ -117,7 +117,7 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
     done_(e);
   }
 
-  EngineImpl& e_;
+  Lifecycle& e_;
   std::weak_ptr<void> alive_;
   std::vector<Target> targets_;
   std::function<void(End)> done_;
@@ -129,16 +129,16 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
   bool finished_ = false;
 };
 
-void EngineImpl::sync_engagements(std::vector<PollTarget> targets, std::function<void(PollEnd)> done) {
-  auto run = std::make_shared<PollRun>(*this, std::move(targets), guarded(std::move(done)));
+void Lifecycle::sync_engagements(std::vector<PollTarget> targets, std::function<void(PollEnd)> done) {
+  auto run = std::make_shared<PollRun>(*this, std::move(targets), ctx_.guarded(std::move(done)));
   run->next_batch();
 }
 
-void EngineImpl::poll_round() {
+void Lifecycle::poll_round() {
   if (polling_) return;
   std::vector<PollTarget> targets;
   try {
-    auto& q = db_->prepare("SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND "
+    auto& q = ctx_.db->prepare("SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND "
                            "first_tweet_id IS NOT NULL ORDER BY id");
     while (q.step()) targets.push_back(PollTarget{q.text_at(0), q.text_at(1), q.text_at(2)});
     q.reset();
@@ -148,17 +148,17 @@ void EngineImpl::poll_round() {
   polling_ = true;
   sync_engagements(std::move(targets), [this](PollEnd e) {
     polling_ = false;
-    TimePoint next = clock_.now() + options_.poll_interval;
-    if (e.rate_limited_until) next = std::max(*e.rate_limited_until, clock_.now() + Duration(1'000'000));
-    run_tx([&](TxScope& s) {
+    TimePoint next = ctx_.clock.now() + ctx_.options.poll_interval;
+    if (e.rate_limited_until) next = std::max(*e.rate_limited_until, ctx_.clock.now() + Duration(1'000'000));
+    ctx_.run_tx([&](TxScope& s) {
       auto& q = s.db.prepare("SELECT COUNT(*) FROM campaigns WHERE state = 'RUNNING'");
       q.step();
       const bool any = q.int_at(0) > 0;
       q.reset();
       if (any) {
-        arm(s, kPollTimerCampaign, timer_kind::kPoll, next);
+        timers_.arm(s, kPollTimerCampaign, timer_kind::kPoll, next);
       } else {
-        disarm(s, kPollTimerCampaign, timer_kind::kPoll);
+        timers_.disarm(s, kPollTimerCampaign, timer_kind::kPoll);
       }
       return std::string();
     });

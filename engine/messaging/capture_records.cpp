@@ -1,7 +1,5 @@
 #include "engine/messaging/capture_records.hpp"
 
-#include "engine/engine_impl.hpp"
-
 namespace clsim::engine {
 
 namespace {
@@ -68,28 +66,6 @@ CaptureRecord outcome_record(const std::string& type, const std::string& event_i
     r.payload.erase("user_id");
   }
   return r;
-}
-
-void EngineImpl::capture_command(CaptureRecord record) {
-  in_command_ = false;
-  if (!options_.capture) return;
-  record.ts_us = to_us(clock_.now());
-  // Commands carry no id of their own; the engine's name keeps ids of several
-  // engines appending to one log apart.
-  if (record.event_id.empty()) record.event_id = options_.name + ":cmd-" + std::to_string(++captured_commands_);
-  options_.capture->append(record);
-  for (const auto& r : held_outcomes_) options_.capture->append(r);
-  held_outcomes_.clear();
-}
-
-void EngineImpl::capture_outcomes(std::vector<CaptureRecord>& records) {
-  if (!options_.capture) return;
-  for (auto& r : records) {
-    if (in_command_)
-      held_outcomes_.push_back(std::move(r));
-    else
-      options_.capture->append(r);
-  }
 }
 
 }  // namespace clsim::engine

@@ -1,4 +1,4 @@
-// The capture records of the engine's commands and outcomes (CONTRACTS.md
+// The capture records of the engine's commands and outcomes (docs/CONTRACTS.md,
 // "Capture format"): payloads carry exactly what a replay needs to ask the same
 // thing again. Times and command ids are filled in by the engine.
 #pragma once

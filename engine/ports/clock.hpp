@@ -49,13 +49,6 @@ class Clock {
         },
         token, std::move(label));
   }
-
-  // Runs fn as its own scheduled event at the current instant.
-  void defer(std::string label, std::function<void()> fn, TimerKind kind = TimerKind::foreground) {
-    start_wait(Duration(0), kind, std::move(label), [fn = std::move(fn)](boost::system::error_code ec) {
-      if (!ec) fn();
-    });
-  }
 };
 
 }  // namespace clsim::engine

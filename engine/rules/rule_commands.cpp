@@ -1,7 +1,8 @@
 // Rule campaign commands: create (validated; the escrow is funded by a durable
 // timer right after), customer event intake (validated, stored and queued through
 // the outbox in one transaction) and redrive of a dead-lettered event.
-#include "engine/engine_impl.hpp"
+#include "engine/rules/rule_campaigns.hpp"
+#include "engine/store/campaign_repo.hpp"
 #include "engine/rules/rule_eval.hpp"
 #include "engine/rules/rule_names.hpp"
 
@@ -17,10 +18,10 @@ bool rule_campaign_exists(SqliteDb& db, const std::string& id) {
 }
 }  // namespace
 
-CommandResult EngineImpl::create_rule_campaign(const RuleCampaignSpec& spec) {
+CommandResult RuleCampaigns::create(const RuleCampaignSpec& spec) {
   if (auto why = validate_rule_spec(spec); !why.empty()) return CommandResult::refused(why);
   std::string id;
-  auto out = run_tx([&](TxScope& s) -> std::string {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     if (spec.id) {
       id = *spec.id;
       if (rule_campaign_exists(s.db, id) || campaign_exists(s.db, id)) return "campaign " + id + " already exists";
@@ -29,7 +30,7 @@ CommandResult EngineImpl::create_rule_campaign(const RuleCampaignSpec& spec) {
         id = "r-" + std::to_string(next_counter(s.db, "rule_campaign"));
       } while (rule_campaign_exists(s.db, id));
     }
-    const auto now = clock_.now();
+    const auto now = ctx_.clock.now();
     s.db.prepare("INSERT INTO rule_campaigns (id, owner, budget, rules, state, start_us, end_us) "
                  "VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?)")
         .bind(1, id)
@@ -39,8 +40,8 @@ CommandResult EngineImpl::create_rule_campaign(const RuleCampaignSpec& spec) {
         .bind(5, to_us(now))
         .bind(6, to_us(now + spec.duration))
         .run();
-    arm(s, id, rules::kTimerFund, now);
-    arm(s, id, rules::kTimerEnd, now + spec.duration);
+    timers_.arm(s, id, rules::kTimerFund, now);
+    timers_.arm(s, id, rules::kTimerEnd, now + spec.duration);
     s.fx.traces.emplace_back("rule_campaign_created", nlohmann::json{{"campaign", id},
                                                                      {"owner", spec.owner},
                                                                      {"budget", spec.budget.minor},
@@ -50,17 +51,17 @@ CommandResult EngineImpl::create_rule_campaign(const RuleCampaignSpec& spec) {
   return out.ok ? CommandResult::success(id) : CommandResult::refused(out.reason);
 }
 
-CommandResult EngineImpl::customer_event(const CustomerEvent& ev) {
+CommandResult RuleCampaigns::customer_event(const CustomerEvent& ev) {
   if (auto why = validate_customer_event(ev); !why.empty()) return CommandResult::refused(why);
   bool duplicate = false;
-  auto out = run_tx([&](TxScope& s) -> std::string {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT 1 FROM customer_events WHERE event_id = ?");
     q.bind(1, ev.id);
     duplicate = q.step();
     q.reset();
     if (duplicate) return {};  // the same event again: already queued once
     const std::string trace_id = "tr-" + std::to_string(next_counter(s.db, "trace"));
-    const std::int64_t now_us = to_us(clock_.now());
+    const std::int64_t now_us = to_us(ctx_.clock.now());
     s.db.prepare("INSERT INTO customer_events (event_id, type, user_id, payload, trace_id, intake_us, status, "
                  "updated_us) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)")
         .bind(1, ev.id)
@@ -71,7 +72,7 @@ CommandResult EngineImpl::customer_event(const CustomerEvent& ev) {
         .bind(6, now_us)
         .bind(7, now_us)
         .run();
-    emit(s, rules::kOutboxCampaign, rules::kEventType, "customer:" + ev.id + ":requested",
+    messaging_.emit(s, rules::kOutboxCampaign, rules::kEventType, "customer:" + ev.id + ":requested",
          {{"event_id", ev.id}, {"trace_id", trace_id}});
     s.fx.traces.emplace_back("customer_event_accepted", nlohmann::json{{"event_id", ev.id},
                                                                        {"type", ev.type},
@@ -81,14 +82,14 @@ CommandResult EngineImpl::customer_event(const CustomerEvent& ev) {
   });
   if (!out.ok) return CommandResult::refused(out.reason);
   if (duplicate) {
-    CLSIM_SOMETIMES(hooks_, "customer_event_duplicate_intake");
+    CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_intake");
     return CommandResult{true, "duplicate event " + ev.id + " (already queued)", ev.id};
   }
   return CommandResult::success(ev.id);
 }
 
-CommandResult EngineImpl::redrive(const std::string& event_id) {
-  auto out = run_tx([&](TxScope& s) -> std::string {
+CommandResult RuleCampaigns::redrive(const std::string& event_id) {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT status, trace_id FROM customer_events WHERE event_id = ?");
     q.bind(1, event_id);
     if (!q.step()) {
@@ -111,10 +112,10 @@ CommandResult EngineImpl::redrive(const std::string& event_id) {
     // A poison event is evaluated afresh (rules may not have changed, but the operator asked).
     s.db.prepare("UPDATE customer_events SET status = ?, attempts = 0, updated_us = ? WHERE event_id = ?")
         .bind(1, matched ? "matching" : "queued")
-        .bind(2, to_us(clock_.now()))
+        .bind(2, to_us(ctx_.clock.now()))
         .bind(3, event_id)
         .run();
-    arm(s, rules::event_key(event_id), rules::kTimerEvent, clock_.now());
+    timers_.arm(s, rules::event_key(event_id), rules::kTimerEvent, ctx_.clock.now());
     s.fx.traces.emplace_back("customer_event_redriven", nlohmann::json{{"event_id", event_id}, {"trace_id", trace_id}});
     return {};
   });

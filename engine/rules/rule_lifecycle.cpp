@@ -2,7 +2,8 @@
 // after creation (contract_create, memo "clsim:<r-id>:escrow"); at start +
 // duration it goes ACTIVE -> ENDED and the unreserved budget goes back to the
 // owner (memo "clsim:<r-id>:refund"). Both are durable timers that retry until done.
-#include "engine/engine_impl.hpp"
+#include "engine/rules/rule_campaigns.hpp"
+#include "engine/store/campaign_repo.hpp"
 #include "engine/rules/rule_names.hpp"
 
 namespace clsim::engine {
@@ -33,82 +34,82 @@ std::optional<RuleRow> load_rule(SqliteDb& db, const std::string& id) {
 }
 }  // namespace
 
-void EngineImpl::rule_timer(const std::string& id, const std::string& kind) {
+void RuleCampaigns::on_timer(const std::string& id, const std::string& kind) {
   if (kind == rules::kTimerEvent) {
-    rule_process(id.substr(3));  // "ev:<event_id>"
+    process(id.substr(3));  // "ev:<event_id>"
   } else if (kind == rules::kTimerFund) {
-    rule_fund(id);
+    fund_campaign(id);
   } else if (kind == rules::kTimerEnd) {
-    rule_end(id);
+    end_campaign(id);
   } else {
-    CLSIM_ASSERT(hooks_, false, "unknown rule timer kind " + kind);
+    CLSIM_ASSERT(ctx_.hooks, false, "unknown rule timer kind " + kind);
   }
 }
 
-void EngineImpl::rule_fund(const std::string& campaign) {
+void RuleCampaigns::fund_campaign(const std::string& campaign) {
   const std::string busy = "fund:" + campaign;
-  if (rule_busy_.count(busy) || !db_) return;
+  if (busy_.count(busy) || !ctx_.db) return;
   std::optional<RuleRow> row;
   try {
-    row = load_rule(*db_, campaign);
+    row = load_rule(*ctx_.db, campaign);
   } catch (const StoreError&) {
     return;
   }
   if (!row || row->funded || row->state != "ACTIVE") {
-    run_tx([&](TxScope& s) {
-      disarm(s, campaign, rules::kTimerFund);
+    ctx_.run_tx([&](TxScope& s) {
+      timers_.disarm(s, campaign, rules::kTimerFund);
       return std::string();
     });
     return;
   }
-  const TxIdStore store = [this, campaign](TxScope& s, const TransactionId& tx) -> std::string {
+  const Payments::TxIdStore store = [this, campaign](TxScope& s, const TransactionId& tx) -> std::string {
     s.db.prepare("UPDATE rule_campaigns SET fund_tx_payer = ?, fund_tx_start_us = ? WHERE id = ? AND funded = 0")
         .bind(1, tx.payer)
         .bind(2, to_us(tx.valid_start))
         .bind(3, campaign)
         .run();
-    arm(s, campaign, rules::kTimerFund, clock_.now() + options_.durations.resume_after);  // back if this engine stops
+    timers_.arm(s, campaign, rules::kTimerFund, ctx_.clock.now() + ctx_.options.durations.resume_after);  // back if this engine stops
     return {};
   };
   // Every engine's fund timer fires: only the lease owner chooses an id (payment_lease.cpp).
   const std::string memo = "clsim:" + campaign + ":escrow";
   const bool recovering = row->fund_tx.set();
   const std::optional<TransactionId> id =
-      recovering ? row->fund_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
+      recovering ? row->fund_tx.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);
   if (!id) return;  // the timer comes back
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,         options_.durations.tx_valid, LedgerOp::contract_create, row->owner,
+  spec.tx = LedgerTransaction{*id,         ctx_.options.durations.tx_valid, LedgerOp::contract_create, row->owner,
                               rules::escrow(campaign), row->budget,           memo};
   spec.recovering = recovering;
   spec.label = campaign + ":fund";
-  bind_payment_lease(spec, store);
-  spec.done = guarded([this, campaign, busy](const LedgerOutcome& out) {
-    rule_busy_.erase(busy);
+  payments_.bind_lease(spec, store);
+  spec.done = ctx_.guarded([this, campaign, busy](const LedgerOutcome& out) {
+    busy_.erase(busy);
     if (!out.success && (is_transient(out.status) || out.status == LedgerStatus::UNKNOWN)) return;  // timer retries
-    run_tx([&](TxScope& s) {
+    ctx_.run_tx([&](TxScope& s) {
       if (out.success) {
         s.db.prepare("UPDATE rule_campaigns SET funded = 1 WHERE id = ?").bind(1, campaign).run();
       } else {
         // The owner cannot fund it: the campaign ends unfunded and its matches go unpaid.
         s.db.prepare("UPDATE rule_campaigns SET state = 'ENDED' WHERE id = ?").bind(1, campaign).run();
       }
-      disarm(s, campaign, rules::kTimerFund);
+      timers_.disarm(s, campaign, rules::kTimerFund);
       s.fx.traces.emplace_back(out.success ? "rule_campaign_funded" : "rule_campaign_unfunded",
                                nlohmann::json{{"campaign", campaign}, {"reason", out.reason}});
       return std::string();
     });
   });
-  rule_busy_.insert(busy);
-  LedgerCall::start(env(), ledger_, std::move(spec));
+  busy_.insert(busy);
+  LedgerCall::start(ctx_.env(), ctx_.ledger, std::move(spec));
 }
 
-void EngineImpl::rule_end(const std::string& campaign) {
-  if (!db_ || rule_busy_.count("refund:" + campaign)) return;
+void RuleCampaigns::end_campaign(const std::string& campaign) {
+  if (!ctx_.db || busy_.count("refund:" + campaign)) return;
   std::optional<RuleRow> row;
   std::int64_t queued = 0;
   try {
-    row = load_rule(*db_, campaign);
-    auto& q = db_->prepare("SELECT COUNT(*) FROM customer_events e, rule_campaigns c WHERE c.id = ? AND "
+    row = load_rule(*ctx_.db, campaign);
+    auto& q = ctx_.db->prepare("SELECT COUNT(*) FROM customer_events e, rule_campaigns c WHERE c.id = ? AND "
                            "e.status = 'queued' AND e.intake_us >= c.start_us AND e.intake_us < c.end_us");
     q.bind(1, campaign);
     q.step();
@@ -118,18 +119,18 @@ void EngineImpl::rule_end(const std::string& campaign) {
     return;
   }
   if (!row) return;
-  const auto now = clock_.now();
+  const auto now = ctx_.clock.now();
   auto recheck = [&](Duration d) {
-    run_tx([&](TxScope& s) {
-      arm(s, campaign, rules::kTimerEnd, now + d);
+    ctx_.run_tx([&](TxScope& s) {
+      timers_.arm(s, campaign, rules::kTimerEnd, now + d);
       return std::string();
     });
   };
   if (row->state == "ACTIVE") {
-    if (!row->funded) return recheck(options_.durations.resume_after);  // funding first; its timer is running
+    if (!row->funded) return recheck(ctx_.options.durations.resume_after);  // funding first; its timer is running
     // Events taken in before the end but not yet matched still count against this budget.
-    if (queued > 0 && now < from_us(row->end_us) + options_.durations.rule_end_grace) return recheck(kEndRecheck);
-    auto out = run_tx([&](TxScope& s) {
+    if (queued > 0 && now < from_us(row->end_us) + ctx_.options.durations.rule_end_grace) return recheck(kEndRecheck);
+    auto out = ctx_.run_tx([&](TxScope& s) {
       auto& q = s.db.prepare("SELECT COALESCE(SUM(reward), 0) FROM rule_matches WHERE campaign_id = ? AND status "
                              "IN ('pending', 'paid', 'failed')");
       q.bind(1, campaign);
@@ -140,7 +141,7 @@ void EngineImpl::rule_end(const std::string& campaign) {
           .bind(1, row->budget.minor - used)
           .bind(2, campaign)
           .run();
-      arm(s, campaign, rules::kTimerEnd, now + options_.durations.resume_after);
+      timers_.arm(s, campaign, rules::kTimerEnd, now + ctx_.options.durations.resume_after);
       s.fx.traces.emplace_back("rule_campaign_ended", nlohmann::json{{"campaign", campaign},
                                                                       {"reserved", used},
                                                                       {"refund", row->budget.minor - used}});
@@ -148,26 +149,26 @@ void EngineImpl::rule_end(const std::string& campaign) {
     });
     if (!out.ok) return;
   }
-  rule_refund(campaign);
+  refund_campaign(campaign);
 }
 
-void EngineImpl::rule_refund(const std::string& campaign) {
+void RuleCampaigns::refund_campaign(const std::string& campaign) {
   const std::string busy = "refund:" + campaign;
   std::optional<RuleRow> row;
   try {
-    row = load_rule(*db_, campaign);
+    row = load_rule(*ctx_.db, campaign);
   } catch (const StoreError&) {
     return;
   }
   if (!row || row->state != "ENDED") return;
   if (row->refunded || row->refund_amount.minor <= 0 || !row->funded) {
-    run_tx([&](TxScope& s) {
-      disarm(s, campaign, rules::kTimerEnd);
+    ctx_.run_tx([&](TxScope& s) {
+      timers_.disarm(s, campaign, rules::kTimerEnd);
       return std::string();
     });
     return;
   }
-  const TxIdStore store = [campaign](TxScope& s, const TransactionId& tx) -> std::string {
+  const Payments::TxIdStore store = [campaign](TxScope& s, const TransactionId& tx) -> std::string {
     s.db.prepare("UPDATE rule_campaigns SET refund_tx_payer = ?, refund_tx_start_us = ? WHERE id = ? AND refunded = 0")
         .bind(1, tx.payer)
         .bind(2, to_us(tx.valid_start))
@@ -178,27 +179,27 @@ void EngineImpl::rule_refund(const std::string& campaign) {
   const std::string memo = "clsim:" + campaign + ":refund";
   const bool recovering = row->refund_tx.set();
   const std::optional<TransactionId> id =
-      recovering ? row->refund_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
+      recovering ? row->refund_tx.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);
   if (!id) return;
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,        options_.durations.tx_valid, LedgerOp::transfer,
+  spec.tx = LedgerTransaction{*id,        ctx_.options.durations.tx_valid, LedgerOp::transfer,
                               rules::escrow(campaign), row->owner,            row->refund_amount, memo};
   spec.recovering = recovering;
-  spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
+  spec.fresh_id_each_attempt = ctx_.options.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":refund";
-  bind_payment_lease(spec, store);
-  spec.done = guarded([this, campaign, busy](const LedgerOutcome& out) {
-    rule_busy_.erase(busy);
+  payments_.bind_lease(spec, store);
+  spec.done = ctx_.guarded([this, campaign, busy](const LedgerOutcome& out) {
+    busy_.erase(busy);
     if (!out.success) return;  // the end timer (re-armed) tries again from the stored id
-    run_tx([&](TxScope& s) {
+    ctx_.run_tx([&](TxScope& s) {
       s.db.prepare("UPDATE rule_campaigns SET refunded = 1 WHERE id = ?").bind(1, campaign).run();
-      disarm(s, campaign, rules::kTimerEnd);
+      timers_.disarm(s, campaign, rules::kTimerEnd);
       s.fx.traces.emplace_back("rule_campaign_refunded", nlohmann::json{{"campaign", campaign}});
       return std::string();
     });
   });
-  rule_busy_.insert(busy);
-  LedgerCall::start(env(), ledger_, std::move(spec));
+  busy_.insert(busy);
+  LedgerCall::start(ctx_.env(), ctx_.ledger, std::move(spec));
 }
 
 }  // namespace clsim::engine

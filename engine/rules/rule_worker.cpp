@@ -4,7 +4,8 @@
 // the campaign's escrow with an idempotent, durably stored transaction id.
 // Poison events are dead-lettered at once; transient failures back off and are
 // dead-lettered after the last attempt.
-#include "engine/engine_impl.hpp"
+#include "engine/rules/rule_campaigns.hpp"
+#include "engine/store/campaign_repo.hpp"
 #include "engine/rules/rule_backoff.hpp"
 #include "engine/rules/rule_eval.hpp"
 #include "engine/rules/rule_names.hpp"
@@ -46,7 +47,7 @@ std::int64_t reserved(SqliteDb& db, const std::string& campaign) {
 }
 }  // namespace
 
-void EngineImpl::rule_delivery(const BusDelivery& d) {
+void RuleCampaigns::on_delivery(const BusDelivery& d) {
   std::string event_id;
   try {
     auto payload = nlohmann::json::parse(d.message.payload);
@@ -54,29 +55,29 @@ void EngineImpl::rule_delivery(const BusDelivery& d) {
   } catch (const nlohmann::json::exception&) {
   }
   if (event_id.empty()) {
-    hooks_.trace("poison_message", {{"engine", options_.name}, {"event_id", d.message.event_id}});
-    ack(d.entry_id);
+    ctx_.hooks.trace("poison_message", {{"engine", ctx_.options.name}, {"event_id", d.message.event_id}});
+    messaging_.ack(d.entry_id);
     return;
   }
   bool seen = false;
   try {
-    seen = inbox_has(rules::event_key(event_id));
+    seen = messaging_.inbox_has(rules::event_key(event_id));
   } catch (const StoreError&) {
     return;  // left pending; redelivered or claimed later
   }
   if (seen) {
-    CLSIM_SOMETIMES(hooks_, "customer_event_duplicate_dropped");
-    ack(d.entry_id);
+    CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_dropped");
+    messaging_.ack(d.entry_id);
     return;
   }
-  if (rule_process(event_id)) ack(d.entry_id);
+  if (process(event_id)) messaging_.ack(d.entry_id);
 }
 
-bool EngineImpl::rule_process(const std::string& event_id) {
+bool RuleCampaigns::process(const std::string& event_id) {
   const std::string key = rules::event_key(event_id);
-  if (rule_busy_.count(key)) return true;
+  if (busy_.count(key)) return true;
   bool pay = false;
-  auto out = run_tx([&](TxScope& s) -> std::string {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT type, user_id, payload, trace_id, intake_us, status, attempts FROM customer_events "
                            "WHERE event_id = ?");
     q.bind(1, event_id);
@@ -88,10 +89,10 @@ bool EngineImpl::rule_process(const std::string& event_id) {
     const std::int64_t intake_us = q.int_at(4), attempts = q.int_at(6);
     std::string status = q.text_at(5);
     q.reset();
-    const std::int64_t now_us = to_us(clock_.now());
-    inbox_record(s, key, rules::kEventType);
+    const std::int64_t now_us = to_us(ctx_.clock.now());
+    messaging_.inbox_record(s, key, rules::kEventType);
     if (status == "done" || status == "dead") {
-      disarm(s, key, rules::kTimerEvent);
+      timers_.disarm(s, key, rules::kTimerEvent);
       return {};
     }
     if (status == "queued") {
@@ -113,9 +114,9 @@ bool EngineImpl::rule_process(const std::string& event_id) {
         RuleVerdict v = evaluate_rules(rules_from_json(nlohmann::json::parse(rules_text)), type, payload);
         if (!v.poison.empty()) {
           // Poison is not transient: retrying cannot help, so it goes to the dead letters at once.
-          CLSIM_SOMETIMES(hooks_, "customer_event_poison");
+          CLSIM_SOMETIMES(ctx_.hooks, "customer_event_poison");
           dead_letter(s, event_id, trace_id, "poison", id + " " + v.poison, attempts + 1, now_us);
-          disarm(s, key, rules::kTimerEvent);
+          timers_.disarm(s, key, rules::kTimerEvent);
           return {};
         }
         if (v.matched) hits.push_back(Hit{id, v, state, budget});
@@ -126,7 +127,7 @@ bool EngineImpl::rule_process(const std::string& event_id) {
         if (h.state != "ACTIVE") {
           mstatus = "unpaid", reason = "campaign ended before the event was processed";
         } else if (used + h.verdict.reward.minor > h.budget) {
-          CLSIM_SOMETIMES(hooks_, "rule_match_over_budget");
+          CLSIM_SOMETIMES(ctx_.hooks, "rule_match_over_budget");
           mstatus = "unpaid", reason = "over budget: " + std::to_string(h.budget - used) + " left, reward " +
                                        std::to_string(h.verdict.reward.minor);
         }
@@ -158,24 +159,24 @@ bool EngineImpl::rule_process(const std::string& event_id) {
           .run();
     }
     // Fires again if this engine stops while paying.
-    arm(s, key, rules::kTimerEvent, clock_.now() + options_.durations.resume_after);
+    timers_.arm(s, key, rules::kTimerEvent, ctx_.clock.now() + ctx_.options.durations.resume_after);
     pay = true;
     return {};
   });
   if (!out.ok) return !out.store_error;
-  if (pay) rule_pay_next(event_id);
+  if (pay) pay_next(event_id);
   return true;
 }
 
-void EngineImpl::rule_pay_next(const std::string& event_id) {
+void RuleCampaigns::pay_next(const std::string& event_id) {
   const std::string key = rules::event_key(event_id);
-  if (rule_busy_.count(key) || !db_) return;
+  if (busy_.count(key) || !ctx_.db) return;
   std::string campaign, user, trace_id, state;
   Money reward;
   StoredTxId stored;
   bool found = false, funded = false;
   try {
-    auto& q = db_->prepare(
+    auto& q = ctx_.db->prepare(
         "SELECT m.campaign_id, m.user_id, m.reward, m.trace_id, m.tx_payer, m.tx_start_us, c.funded, c.state "
         "FROM rule_matches m JOIN rule_campaigns c ON c.id = m.campaign_id "
         "WHERE m.event_id = ? AND m.status = 'pending' ORDER BY m.campaign_id LIMIT 1");
@@ -191,13 +192,13 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
     return;  // the event's resume timer comes back
   }
   if (!found) {
-    run_tx([&](TxScope& s) {
+    ctx_.run_tx([&](TxScope& s) {
       s.db.prepare("UPDATE customer_events SET status = 'done', updated_us = ? WHERE event_id = ? AND status = "
                    "'matching'")
-          .bind(1, to_us(clock_.now()))
+          .bind(1, to_us(ctx_.clock.now()))
           .bind(2, event_id)
           .run();
-      disarm(s, key, rules::kTimerEvent);
+      timers_.disarm(s, key, rules::kTimerEvent);
       s.fx.traces.emplace_back("customer_event_settled", nlohmann::json{{"event_id", event_id}});
       return std::string();
     });
@@ -205,10 +206,10 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
   }
   if (!funded) {
     if (state == "ACTIVE") {  // the escrow is being funded: wait for it, this is no failure
-      later(kFundingWait, "rule_wait_funding:" + event_id, [this, event_id] { rule_pay_next(event_id); });
+      ctx_.later(kFundingWait, "rule_wait_funding:" + event_id, [this, event_id] { pay_next(event_id); });
       return;
     }
-    auto res = run_tx([&](TxScope& s) {
+    auto res = ctx_.run_tx([&](TxScope& s) {
       s.db.prepare("UPDATE rule_matches SET status = 'unpaid', reason = 'campaign was never funded' "
                    "WHERE campaign_id = ? AND event_id = ? AND status = 'pending'")
           .bind(1, campaign)
@@ -216,10 +217,10 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
           .run();
       return std::string();
     });
-    if (res.ok) rule_pay_next(event_id);
+    if (res.ok) pay_next(event_id);
     return;
   }
-  const TxIdStore store = [campaign, event_id](TxScope& s, const TransactionId& tx) -> std::string {
+  const Payments::TxIdStore store = [campaign, event_id](TxScope& s, const TransactionId& tx) -> std::string {
     s.db.prepare("UPDATE rule_matches SET tx_payer = ?, tx_start_us = ? WHERE campaign_id = ? AND event_id = ? AND "
                  "status = 'pending'")
         .bind(1, tx.payer)
@@ -234,30 +235,30 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
   const std::string memo = rules::match_memo(campaign, event_id);
   const bool recovering = stored.set();
   bool owned_elsewhere = false;
-  const TxIdStore first_store = [&](TxScope& s, const TransactionId& tx) -> std::string {
-    if (!take_payment_lease(s.db, memo)) return owned_elsewhere = true, "lease_lost";
+  const Payments::TxIdStore first_store = [&](TxScope& s, const TransactionId& tx) -> std::string {
+    if (!payments_.take_lease(s.db, memo)) return owned_elsewhere = true, "lease_lost";
     return store(s, tx);
   };
-  const std::optional<TransactionId> id = recovering ? stored.id() : save_tx_id(first_store, std::nullopt);
+  const std::optional<TransactionId> id = recovering ? stored.id() : payments_.save_tx_id(first_store, std::nullopt);
   if (!id) {
     // Another engine pays it: no failed attempt; the event's resume timer checks back.
-    if (!owned_elsewhere) rule_event_failed(event_id, "store: could not record the transaction id");
+    if (!owned_elsewhere) event_failed(event_id, "store: could not record the transaction id");
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id, options_.durations.tx_valid, LedgerOp::transfer, rules::escrow(campaign), user, reward, memo};
+  spec.tx = LedgerTransaction{*id, ctx_.options.durations.tx_valid, LedgerOp::transfer, rules::escrow(campaign), user, reward, memo};
   spec.recovering = recovering;
-  spec.fresh_id_each_attempt = options_.mutations.pay_without_idempotent_id;
+  spec.fresh_id_each_attempt = ctx_.options.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":match:" + event_id;
-  bind_payment_lease(spec, store);
-  spec.done = guarded([this, key, campaign, event_id, trace_id, user, reward](const LedgerOutcome& out) {
-    rule_busy_.erase(key);
+  payments_.bind_lease(spec, store);
+  spec.done = ctx_.guarded([this, key, campaign, event_id, trace_id, user, reward](const LedgerOutcome& out) {
+    busy_.erase(key);
     if (out.abandoned) return;  // owned by another engine; the resume timer checks back
     if (!out.success) {
-      rule_event_failed(event_id, out.reason);
+      event_failed(event_id, out.reason);
       return;
     }
-    auto res = run_tx([&](TxScope& s) {
+    auto res = ctx_.run_tx([&](TxScope& s) {
       s.db.prepare("UPDATE rule_matches SET status = 'paid', tx_payer = ?, tx_start_us = ? WHERE campaign_id = ? AND "
                    "event_id = ? AND status = 'pending'")
           .bind(1, out.id.payer)
@@ -273,20 +274,20 @@ void EngineImpl::rule_pay_next(const std::string& event_id) {
                                                               {"tx", out.id.to_string()}});
       return std::string();
     });
-    if (res.ok) rule_pay_next(event_id);  // else the resume timer asks the ledger again
+    if (res.ok) pay_next(event_id);  // else the resume timer asks the ledger again
   });
   // One attempt is one ledger call that settles (memo lookup included) before
   // giving up; the event's own policy spaces attempts out.
-  CallEnv call_env = env();
+  CallEnv call_env = ctx_.env();
   call_env.retry.max_attempts = 2;
-  rule_busy_.insert(key);
-  LedgerCall::start(call_env, ledger_, std::move(spec));
+  busy_.insert(key);
+  LedgerCall::start(call_env, ctx_.ledger, std::move(spec));
 }
 
-void EngineImpl::rule_event_failed(const std::string& event_id, const std::string& why) {
+void RuleCampaigns::event_failed(const std::string& event_id, const std::string& why) {
   const std::string key = rules::event_key(event_id);
-  const RuleRetryPolicy& policy = options_.rule_retry;
-  run_tx([&](TxScope& s) -> std::string {
+  const RuleRetryPolicy& policy = ctx_.options.rule_retry;
+  ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT status, attempts, trace_id FROM customer_events WHERE event_id = ?");
     q.bind(1, event_id);
     if (!q.step()) {
@@ -297,24 +298,24 @@ void EngineImpl::rule_event_failed(const std::string& event_id, const std::strin
     const std::int64_t attempts = q.int_at(1) + 1;
     q.reset();
     if (status != "queued" && status != "matching") return "stale";
-    const std::int64_t now_us = to_us(clock_.now());
+    const std::int64_t now_us = to_us(ctx_.clock.now());
     if (attempts >= policy.max_attempts) {
-      CLSIM_SOMETIMES(hooks_, "customer_event_retries_exhausted");
+      CLSIM_SOMETIMES(ctx_.hooks, "customer_event_retries_exhausted");
       s.db.prepare("UPDATE rule_matches SET status = 'failed', reason = ? WHERE event_id = ? AND status = 'pending'")
           .bind(1, "retries_exhausted: " + why)
           .bind(2, event_id)
           .run();
       dead_letter(s, event_id, trace_id, "retries_exhausted", why, attempts, now_us);
-      disarm(s, key, rules::kTimerEvent);
+      timers_.disarm(s, key, rules::kTimerEvent);
       return {};
     }
-    const Duration wait = rule_backoff(random_, policy, int(attempts));
+    const Duration wait = rule_backoff(ctx_.random, policy, int(attempts));
     s.db.prepare("UPDATE customer_events SET attempts = ?, updated_us = ? WHERE event_id = ?")
         .bind(1, attempts)
         .bind(2, now_us)
         .bind(3, event_id)
         .run();
-    arm(s, key, rules::kTimerEvent, clock_.now() + wait);
+    timers_.arm(s, key, rules::kTimerEvent, ctx_.clock.now() + wait);
     s.fx.traces.emplace_back("customer_event_retry", nlohmann::json{{"event_id", event_id},
                                                                     {"trace_id", trace_id},
                                                                     {"attempt", attempts},

@@ -2,7 +2,7 @@
 // close, the whole escrow after a failed publish, unclaimed rewards at expiry.
 // One memo per purpose ("clsim:c-1:refund", "clsim:c-1:return") is the durable
 // idempotency key; the chosen transaction id is stored before the first submit.
-#include "engine/engine_impl.hpp"
+#include "engine/saga/publish_saga.hpp"
 
 namespace clsim::engine {
 
@@ -10,7 +10,7 @@ namespace {
 bool is_refund(const std::string& s) { return s == step::kCloseRefund || s == step::kFailRefund; }
 }  // namespace
 
-void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_name) {
+void PublishSaga::transfer_step(const CampaignRow& row, const std::string& step_name) {
   const std::string campaign = row.id;
   const bool refund = is_refund(step_name);
   const Money amount = refund ? row.refund_amount : row.return_amount;
@@ -19,25 +19,25 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
     transfer_done(campaign, step_name, LedgerOutcome{true, LedgerStatus::SUCCESS, {}, {}});
     return;
   }
-  const bool fresh = options_.mutations.pay_without_idempotent_id;
+  const bool fresh = ctx_.options.mutations.pay_without_idempotent_id;
   const bool recovering = stored.set();
   const std::string memo = "clsim:" + campaign + (refund ? ":refund" : ":return");
-  const TxIdStore store = [this, campaign, step_name, refund](TxScope& s, const TransactionId& tx) -> std::string {
+  const Payments::TxIdStore store = [this, campaign, step_name, refund](TxScope& s, const TransactionId& tx) -> std::string {
     auto r = load_campaign(s.db, campaign);
     if (!r || r->step != step_name) return "stale";
     (refund ? r->refund_tx : r->return_tx) = StoredTxId::of(tx);
-    persist(s, *r, false);
+    states_.persist(s, *r, false);
     return {};
   };
   // The id is stored before the first submit, so a restart asks about it, never guesses.
   // Several engines' resume timers fire: only the payment's owner may choose an id.
-  const std::optional<TransactionId> id = recovering ? stored.id() : save_tx_id(leased_store(memo, store), std::nullopt);
+  const std::optional<TransactionId> id = recovering ? stored.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);
   if (!id) {
     retry_step_later(campaign, step_name);
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,    options_.durations.tx_valid,
+  spec.tx = LedgerTransaction{*id,    ctx_.options.durations.tx_valid,
                               LedgerOp::transfer,
                               "escrow:" + campaign,
                               row.owner,
@@ -45,15 +45,15 @@ void EngineImpl::transfer_step(const CampaignRow& row, const std::string& step_n
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = fresh;
   spec.label = campaign + ":" + step_name;
-  bind_payment_lease(spec, store);
-  spec.done = guarded([this, campaign, step_name, refund](const LedgerOutcome& out) {
-    if (out.success && refund) CLSIM_CRASH_POINT(hooks_, "after_refund");
+  payments_.bind_lease(spec, store);
+  spec.done = ctx_.guarded([this, campaign, step_name, refund](const LedgerOutcome& out) {
+    if (out.success && refund) CLSIM_CRASH_POINT(ctx_.hooks, "after_refund");
     transfer_done(campaign, step_name, out);
   });
-  LedgerCall::start(env(), ledger_, std::move(spec));
+  LedgerCall::start(ctx_.env(), ctx_.ledger, std::move(spec));
 }
 
-void EngineImpl::transfer_done(const std::string& campaign, const std::string& step_name, const LedgerOutcome& out) {
+void PublishSaga::transfer_done(const std::string& campaign, const std::string& step_name, const LedgerOutcome& out) {
   if (out.abandoned) {  // another engine owns the transfer; the resume timer checks back
     finish_step(campaign, step_name, false);
     return;
@@ -62,42 +62,42 @@ void EngineImpl::transfer_done(const std::string& campaign, const std::string& s
     // The stored id can never execute: forget it, so the resume timer (the backoff)
     // retries under a fresh id instead of re-reading the same failed receipt.
     const bool refund = is_refund(step_name);
-    run_tx([&](TxScope& s) -> std::string {
+    ctx_.run_tx([&](TxScope& s) -> std::string {
       auto row = load_campaign(s.db, campaign);
       if (!row || row->step != step_name) return "stale";
       StoredTxId& tx = refund ? row->refund_tx : row->return_tx;
       if (!tx.set() || !(tx.id() == out.id)) return "stale";
       tx = StoredTxId{};
-      persist(s, *row, false);
+      states_.persist(s, *row, false);
       return {};
     });
   }
   if (!out.success) {
     // Money owed back is never given up on: the resume timer tries again later,
     // starting from the stored id (receipt, then memo lookup).
-    hooks_.trace("transfer_failed", {{"campaign", campaign}, {"step", step_name}, {"reason", out.reason}});
+    ctx_.hooks.trace("transfer_failed", {{"campaign", campaign}, {"step", step_name}, {"reason", out.reason}});
     finish_step(campaign, step_name, false);
     return;
   }
-  auto res = run_tx([&](TxScope& s) -> std::string {
+  auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, campaign);
     if (!row || row->step != step_name) return "stale";
-    const auto now = clock_.now();
+    const auto now = ctx_.clock.now();
     row->step = "";
-    disarm(s, campaign, timer_kind::kResume);
+    timers_.disarm(s, campaign, timer_kind::kResume);
     if (step_name == step::kCloseRefund) {
       row->refunded = row->refund_amount;
-      move(s, *row, CampaignState::REWARD_CLAIM, "rewards claimable");
-      arm(s, campaign, timer_kind::kExpiry, from_us(row->expiry_us.value_or(to_us(now))));
-      emit(s, campaign, "campaign:close:v1:success", campaign + ":close:success");
-      emit(s, campaign, "campaign:refund:v1:success", campaign + ":refund:success",
+      states_.move(s, *row, CampaignState::REWARD_CLAIM, "rewards claimable");
+      timers_.arm(s, campaign, timer_kind::kExpiry, from_us(row->expiry_us.value_or(to_us(now))));
+      messaging_.emit(s, campaign, "campaign:close:v1:success", campaign + ":close:success");
+      messaging_.emit(s, campaign, "campaign:refund:v1:success", campaign + ":refund:success",
            {{"amount", row->refunded.minor}});
-      inbox_record(s, campaign + ":close:1", "campaign:close:v1:requested");
+      messaging_.inbox_record(s, campaign + ":close:1", "campaign:close:v1:requested");
     } else if (step_name == step::kFailRefund) {
       row->refunded = row->refund_amount;
-      move(s, *row, CampaignState::FAILED, row->fail_reason.empty() ? "publish failed" : row->fail_reason);
-      emit(s, campaign, "campaign:publish:v1:failed", campaign + ":publish:failed", {{"reason", row->fail_reason}});
-      emit(s, campaign, "campaign:refund:v1:success", campaign + ":refund:success",
+      states_.move(s, *row, CampaignState::FAILED, row->fail_reason.empty() ? "publish failed" : row->fail_reason);
+      messaging_.emit(s, campaign, "campaign:publish:v1:failed", campaign + ":publish:failed", {{"reason", row->fail_reason}});
+      messaging_.emit(s, campaign, "campaign:refund:v1:success", campaign + ":refund:success",
            {{"amount", row->refunded.minor}});
     } else {
       row->returned = row->return_amount;
@@ -106,11 +106,11 @@ void EngineImpl::transfer_done(const std::string& campaign, const std::string& s
           .bind(1, to_us(now))
           .bind(2, campaign)
           .run();
-      move(s, *row, CampaignState::EXPIRED, "claim window over");
-      emit(s, campaign, "campaign:return:v1:success", campaign + ":return:success",
+      states_.move(s, *row, CampaignState::EXPIRED, "claim window over");
+      messaging_.emit(s, campaign, "campaign:return:v1:success", campaign + ":return:success",
            {{"amount", row->returned.minor}});
     }
-    persist(s, *row, true);
+    states_.persist(s, *row, true);
     return {};
   });
   if (res.store_error) {

@@ -3,7 +3,7 @@
 // Each step starts from the durable progress on the campaign row, so a step run
 // twice (duplicate message, resume timer, restart) repeats no outside effect.
 #include "engine/domain/validation.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/saga/publish_saga.hpp"
 
 namespace clsim::engine {
 
@@ -13,23 +13,23 @@ std::string requested_type(const std::string& step) { return "campaign:" + step 
 std::string step_event(const std::string& campaign, const std::string& step) { return campaign + ":" + step + ":1"; }
 }  // namespace
 
-void EngineImpl::run_step(const std::string& campaign, const std::string& step_name,
+void PublishSaga::run_step(const std::string& campaign, const std::string& step_name,
                           std::optional<std::string> entry) {
   const std::string key = key_of(campaign, step_name);
   if (auto it = inflight_.find(key); it != inflight_.end()) {
     // Already being worked on here: the entry is acked when that run commits.
     if (entry) it->second.push_back(*entry);
-    CLSIM_SOMETIMES(hooks_, "step_already_in_flight");
+    CLSIM_SOMETIMES(ctx_.hooks, "step_already_in_flight");
     return;
   }
   std::optional<CampaignRow> row;
   try {
-    row = load_campaign(*db_, campaign);
+    row = load_campaign(*ctx_.db, campaign);
   } catch (const StoreError&) {
     return;  // the resume timer comes back; the entry stays pending
   }
   if (!row || row->step != step_name) {
-    if (entry) ack(*entry);  // finished earlier, or not ours to run
+    if (entry) messaging_.ack(*entry);  // finished earlier, or not ours to run
     return;
   }
   inflight_[key] = entry ? std::vector<std::string>{*entry} : std::vector<std::string>{};
@@ -42,34 +42,34 @@ void EngineImpl::run_step(const std::string& campaign, const std::string& step_n
   } else if (step_name == step::kCloseRefund || step_name == step::kFailRefund || step_name == step::kReturn) {
     transfer_step(*row, step_name);
   } else {
-    CLSIM_ASSERT(hooks_, false, "unknown saga step " + step_name + " of " + campaign);
+    CLSIM_ASSERT(ctx_.hooks, false, "unknown saga step " + step_name + " of " + campaign);
   }
 }
 
-void EngineImpl::finish_step(const std::string& campaign, const std::string& step_name, bool ack_waiting) {
+void PublishSaga::finish_step(const std::string& campaign, const std::string& step_name, bool ack_waiting) {
   auto it = inflight_.find(key_of(campaign, step_name));
   if (it == inflight_.end()) return;
   auto entries = std::move(it->second);
   inflight_.erase(it);
   if (ack_waiting)
-    for (const auto& e : entries) ack(e);
+    for (const auto& e : entries) messaging_.ack(e);
 }
 
-void EngineImpl::retry_step_later(const std::string& campaign, const std::string& step_name) {
+void PublishSaga::retry_step_later(const std::string& campaign, const std::string& step_name) {
   finish_step(campaign, step_name, false);
-  later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 4) + Duration(1000),
+  ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, 4) + Duration(1000),
         "step_retry:" + step_name + ":" + campaign,
         [this, campaign, step_name] { run_step(campaign, step_name, std::nullopt); });
 }
 
-void EngineImpl::tweet_step(const CampaignRow& row, int n) {
+void PublishSaga::tweet_step(const CampaignRow& row, int n) {
   const bool first = n == 1;
   const auto& existing = first ? row.first_tweet_id : row.second_tweet_id;
   if (existing) {  // posted and recorded; only the rest of the commit is missing
     tweet_done(row.id, n, TweetOutcome{true, *existing, {}});
     return;
   }
-  CLSIM_ASSERT(hooks_, first || row.first_tweet_id, "second tweet of " + row.id + " without a first");
+  CLSIM_ASSERT(ctx_.hooks, first || row.first_tweet_id, "second tweet of " + row.id + " without a first");
   const std::string marker = "[" + row.id + "/" + std::to_string(n) + "]";
   // The thread's second tweet must differ from the first, or X refuses it as a duplicate.
   const std::string text =
@@ -85,28 +85,28 @@ void EngineImpl::tweet_step(const CampaignRow& row, int n) {
   spec.marker = marker;
   if (!first) spec.in_reply_to = row.first_tweet_id;
   spec.prior_attempts = first ? row.first_tweet_attempts : row.second_tweet_attempts;
-  spec.skip_duplicate_check = options_.mutations.skip_duplicate_tweet_check;
+  spec.skip_duplicate_check = ctx_.options.mutations.skip_duplicate_tweet_check;
   spec.before_point = first ? "before_first_tweet" : "";
   spec.after_point = first ? "after_first_tweet" : "after_second_tweet";
   spec.label = campaign + ":" + step_name;
   spec.persist_attempts = [this, campaign, first, step_name](std::int64_t attempts) {
-    return run_tx([&](TxScope& s) -> std::string {
+    return ctx_.run_tx([&](TxScope& s) -> std::string {
              auto r = load_campaign(s.db, campaign);
              if (!r || r->step != step_name) return "stale";
              (first ? r->first_tweet_attempts : r->second_tweet_attempts) = attempts;
-             persist(s, *r, false);
+             states_.persist(s, *r, false);
              return {};
            })
         .ok;
   };
-  spec.done = guarded([this, campaign, n](const TweetOutcome& out) { tweet_done(campaign, n, out); });
-  TweetCall::start(env(), social_, std::move(spec));
+  spec.done = ctx_.guarded([this, campaign, n](const TweetOutcome& out) { tweet_done(campaign, n, out); });
+  TweetCall::start(ctx_.env(), ctx_.social, std::move(spec));
 }
 
-void EngineImpl::tweet_done(const std::string& campaign, int n, const TweetOutcome& out) {
+void PublishSaga::tweet_done(const std::string& campaign, int n, const TweetOutcome& out) {
   const std::string step_name = n == 1 ? step::kFirstTweet : step::kSecondTweet;
   bool refund_next = false;
-  auto res = run_tx([&](TxScope& s) -> std::string {
+  auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, campaign);
     if (!row || row->step != step_name) return "stale";
     const std::string inbox_id = step_event(campaign, step_name);
@@ -119,30 +119,30 @@ void EngineImpl::tweet_done(const std::string& campaign, int n, const TweetOutco
       row->step = step::kFailRefund;
       row->fail_reason = out.reason;
       row->refund_amount = row->escrowed;
-      arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
-      inbox_record(s, inbox_id, requested_type(step_name));
-      persist(s, *row, false);
+      timers_.arm(s, campaign, timer_kind::kResume, ctx_.clock.now() + ctx_.options.durations.resume_after);
+      messaging_.inbox_record(s, inbox_id, requested_type(step_name));
+      states_.persist(s, *row, false);
       refund_next = true;
       return {};
     }
     if (n == 1) {
       row->first_tweet_id = out.tweet_id;
       row->step = step::kContract;
-      emit(s, campaign, requested_type(step::kContract), step_event(campaign, step::kContract),
+      messaging_.emit(s, campaign, requested_type(step::kContract), step_event(campaign, step::kContract),
            {{"tweet_id", out.tweet_id}});
-      arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
+      timers_.arm(s, campaign, timer_kind::kResume, ctx_.clock.now() + ctx_.options.durations.resume_after);
     } else {
       row->second_tweet_id = out.tweet_id;
       row->step = "";
-      row->start_us = to_us(clock_.now());
-      row->close_us = to_us(clock_.now() + row->duration);
-      move(s, *row, CampaignState::RUNNING, "published");
-      disarm(s, campaign, timer_kind::kResume);
-      arm(s, campaign, timer_kind::kClose, from_us(*row->close_us));
-      arm_if_absent(s, kPollTimerCampaign, timer_kind::kPoll, clock_.now() + options_.poll_interval);
+      row->start_us = to_us(ctx_.clock.now());
+      row->close_us = to_us(ctx_.clock.now() + row->duration);
+      states_.move(s, *row, CampaignState::RUNNING, "published");
+      timers_.disarm(s, campaign, timer_kind::kResume);
+      timers_.arm(s, campaign, timer_kind::kClose, from_us(*row->close_us));
+      timers_.arm_if_absent(s, kPollTimerCampaign, timer_kind::kPoll, ctx_.clock.now() + ctx_.options.poll_interval);
     }
-    inbox_record(s, inbox_id, requested_type(step_name));
-    persist(s, *row, n == 2);
+    messaging_.inbox_record(s, inbox_id, requested_type(step_name));
+    states_.persist(s, *row, n == 2);
     return {};
   });
   if (res.store_error) {
@@ -153,28 +153,28 @@ void EngineImpl::tweet_done(const std::string& campaign, int n, const TweetOutco
   if (refund_next) run_step(campaign, step::kFailRefund, std::nullopt);
 }
 
-void EngineImpl::fail_publish(TxScope& s, CampaignRow& row, const std::string& reason, const std::string& inbox_event) {
+void PublishSaga::fail_publish(TxScope& s, CampaignRow& row, const std::string& reason, const std::string& inbox_event) {
   row.step = "";
   row.fail_reason = reason;
-  move(s, row, CampaignState::FAILED, reason);
-  disarm(s, row.id, timer_kind::kResume);
-  emit(s, row.id, "campaign:publish:v1:failed", row.id + ":publish:failed", {{"reason", reason}});
-  if (!inbox_event.empty()) inbox_record(s, inbox_event, "saga");
-  persist(s, row, true);
+  states_.move(s, row, CampaignState::FAILED, reason);
+  timers_.disarm(s, row.id, timer_kind::kResume);
+  messaging_.emit(s, row.id, "campaign:publish:v1:failed", row.id + ":publish:failed", {{"reason", reason}});
+  if (!inbox_event.empty()) messaging_.inbox_record(s, inbox_event, "saga");
+  states_.persist(s, row, true);
 }
 
-void EngineImpl::contract_step(const CampaignRow& row) {
+void PublishSaga::contract_step(const CampaignRow& row) {
   const std::string campaign = row.id;
   if (row.contract_done) {
     contract_done(campaign, LedgerOutcome{true, LedgerStatus::SUCCESS, {}, row.contract_tx.id()});
     return;
   }
   const bool recovering = row.contract_tx.set();
-  const TxIdStore store = [this, campaign](TxScope& s, const TransactionId& tx) -> std::string {
+  const Payments::TxIdStore store = [this, campaign](TxScope& s, const TransactionId& tx) -> std::string {
     auto r = load_campaign(s.db, campaign);
     if (!r || r->step != step::kContract) return "stale";
     r->contract_tx = StoredTxId::of(tx);
-    persist(s, *r, false);
+    states_.persist(s, *r, false);
     return {};
   };
   // The id is stored before the first submit, so a restart asks about it, never guesses.
@@ -182,30 +182,30 @@ void EngineImpl::contract_step(const CampaignRow& row) {
   // id, else one engine's fresh id executes next to another's in-flight one.
   const std::string memo = "clsim:" + campaign + ":escrow";
   const std::optional<TransactionId> id =
-      recovering ? row.contract_tx.id() : save_tx_id(leased_store(memo, store), std::nullopt);
+      recovering ? row.contract_tx.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);
   if (!id) {
     retry_step_later(campaign, step::kContract);
     return;
   }
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{*id,          options_.durations.tx_valid, LedgerOp::contract_create, row.owner,
+  spec.tx = LedgerTransaction{*id,          ctx_.options.durations.tx_valid, LedgerOp::contract_create, row.owner,
                               "escrow:" + campaign, row.budget,   memo};
   spec.recovering = recovering;
   spec.label = campaign + ":contract";
-  bind_payment_lease(spec, store);
-  spec.done = guarded([this, campaign](const LedgerOutcome& out) {
-    if (out.success) CLSIM_CRASH_POINT(hooks_, "after_contract");
+  payments_.bind_lease(spec, store);
+  spec.done = ctx_.guarded([this, campaign](const LedgerOutcome& out) {
+    if (out.success) CLSIM_CRASH_POINT(ctx_.hooks, "after_contract");
     contract_done(campaign, out);
   });
-  LedgerCall::start(env(), ledger_, std::move(spec));
+  LedgerCall::start(ctx_.env(), ctx_.ledger, std::move(spec));
 }
 
-void EngineImpl::contract_done(const std::string& campaign, const LedgerOutcome& out) {
+void PublishSaga::contract_done(const std::string& campaign, const LedgerOutcome& out) {
   if (out.abandoned) {  // another engine owns the registration; the resume timer checks back
     finish_step(campaign, step::kContract, false);
     return;
   }
-  auto res = run_tx([&](TxScope& s) -> std::string {
+  auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, campaign);
     if (!row || row->step != step::kContract) return "stale";
     const std::string inbox_id = step_event(campaign, step::kContract);
@@ -217,11 +217,11 @@ void EngineImpl::contract_done(const std::string& campaign, const LedgerOutcome&
     row->contract_tx = StoredTxId::of(out.id);
     row->escrowed = row->budget;
     row->step = step::kSecondTweet;
-    emit(s, campaign, requested_type(step::kSecondTweet), step_event(campaign, step::kSecondTweet),
+    messaging_.emit(s, campaign, requested_type(step::kSecondTweet), step_event(campaign, step::kSecondTweet),
          {{"contract_tx", out.id.to_string()}});
-    arm(s, campaign, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
-    inbox_record(s, inbox_id, requested_type(step::kContract));
-    persist(s, *row, false);
+    timers_.arm(s, campaign, timer_kind::kResume, ctx_.clock.now() + ctx_.options.durations.resume_after);
+    messaging_.inbox_record(s, inbox_id, requested_type(step::kContract));
+    states_.persist(s, *row, false);
     return {};
   });
   if (res.store_error) {
@@ -231,25 +231,25 @@ void EngineImpl::contract_done(const std::string& campaign, const LedgerOutcome&
   finish_step(campaign, step::kContract, true);
 }
 
-void EngineImpl::redo_contract_unguarded(const std::string& campaign) {
+void PublishSaga::redo_contract_unguarded(const std::string& campaign) {
   std::optional<CampaignRow> row;
   try {
-    row = load_campaign(*db_, campaign);
+    row = load_campaign(*ctx_.db, campaign);
   } catch (const StoreError&) {
     return;
   }
   if (!row || !row->contract_done) return;
-  CLSIM_SOMETIMES(hooks_, "mutation_skip_inbox_dedup_redo");
+  CLSIM_SOMETIMES(ctx_.hooks, "mutation_skip_inbox_dedup_redo");
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{TransactionId{},       options_.durations.tx_valid, LedgerOp::contract_create, row->owner,
+  spec.tx = LedgerTransaction{TransactionId{},       ctx_.options.durations.tx_valid, LedgerOp::contract_create, row->owner,
                               "escrow:" + campaign, row->budget,           "clsim:" + campaign + ":escrow"};
   spec.fresh_id_each_attempt = true;
   spec.label = campaign + ":contract_redo";
-  bind_tx_id_store(spec, {});
-  spec.done = guarded([this, campaign](const LedgerOutcome& out) {
-    hooks_.trace("mutation_contract_redo", {{"campaign", campaign}, {"success", out.success}});
+  payments_.bind_tx_id_store(spec, {});
+  spec.done = ctx_.guarded([this, campaign](const LedgerOutcome& out) {
+    ctx_.hooks.trace("mutation_contract_redo", {{"campaign", campaign}, {"success", out.success}});
   });
-  LedgerCall::start(env(), ledger_, std::move(spec));
+  LedgerCall::start(ctx_.env(), ctx_.ledger, std::move(spec));
 }
 
 }  // namespace clsim::engine

@@ -128,15 +128,6 @@ void save_campaign(SqliteDb& db, const CampaignRow& row) {
   q.run();
 }
 
-std::vector<std::string> campaign_ids_in(SqliteDb& db, CampaignState state) {
-  auto& q = db.prepare("SELECT id FROM campaigns WHERE state = ? ORDER BY id");
-  q.bind(1, to_string(state));
-  std::vector<std::string> ids;
-  while (q.step()) ids.push_back(q.text_at(0));
-  q.reset();
-  return ids;
-}
-
 nlohmann::json campaign_view(const CampaignRow& r) {
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   return nlohmann::json{
@@ -170,6 +161,16 @@ std::int64_t next_counter(SqliteDb& db, const std::string& name) {
   const std::int64_t v = q.int_at(0);
   q.reset();
   return v;
+}
+
+std::vector<StateUpdate> load_updates_since(SqliteDb& db, const std::string& id, std::int64_t seq) {
+  std::vector<StateUpdate> out;
+  auto& q = db.prepare("SELECT seq, state, view, at_us FROM state_updates WHERE campaign_id = ? AND seq > ? ORDER BY seq");
+  q.bind(1, id).bind(2, seq);
+  while (q.step())
+    out.push_back(StateUpdate{id, q.int_at(0), q.text_at(1), nlohmann::json::parse(q.text_at(2)), from_us(q.int_at(3))});
+  q.reset();
+  return out;
 }
 
 }  // namespace clsim::engine

@@ -45,8 +45,9 @@ std::optional<CampaignRow> load_campaign(SqliteDb& db, const std::string& id);
 bool campaign_exists(SqliteDb& db, const std::string& id);
 void insert_campaign(SqliteDb& db, const CampaignRow& row);
 void save_campaign(SqliteDb& db, const CampaignRow& row);
-// Ids of campaigns in `state`, in id order.
-std::vector<std::string> campaign_ids_in(SqliteDb& db, CampaignState state);
+
+// A campaign's state updates after `seq`, in order. Throws StoreError.
+std::vector<StateUpdate> load_updates_since(SqliteDb& db, const std::string& id, std::int64_t seq);
 
 // The full view sent with every state update.
 nlohmann::json campaign_view(const CampaignRow& row);

@@ -1,8 +1,8 @@
-// Durable timers: rows in `timers` are the truth, clock waits are a cache of them.
-// A firing timer is claimed with a lease (several engines may share the store),
-// then its work runs and deletes or re-arms it. Resume-style timers (saga resume,
-// claims) re-arm themselves on firing, so an interrupted step is retried until done.
-#include "engine/engine_impl.hpp"
+// Durable timers (durable_timers.hpp): arming inside a transaction, the sweep
+// and its mirror of the table, and taking a fired row.
+#include "engine/timers/durable_timers.hpp"
+
+#include "engine/names.hpp"
 
 namespace clsim::engine {
 
@@ -15,7 +15,7 @@ bool is_resume_kind(const std::string& kind) {
 }
 }  // namespace
 
-void EngineImpl::arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
+void DurableTimers::arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
   s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
   s.db.prepare("INSERT INTO timers (campaign_id, kind, due_us, changed) VALUES (?, ?, ?, (SELECT n FROM timer_changes)) "
                "ON CONFLICT(campaign_id, kind) DO UPDATE SET due_us = excluded.due_us, lease_owner = '', "
@@ -27,7 +27,7 @@ void EngineImpl::arm(TxScope& s, const std::string& campaign, const std::string&
   s.fx.armed.emplace_back(campaign, kind, to_us(due));
 }
 
-void EngineImpl::arm_if_absent(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
+void DurableTimers::arm_if_absent(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
   s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
   s.db.prepare("INSERT OR IGNORE INTO timers (campaign_id, kind, due_us, changed) VALUES (?, ?, ?, "
                "(SELECT n FROM timer_changes))")
@@ -38,7 +38,7 @@ void EngineImpl::arm_if_absent(TxScope& s, const std::string& campaign, const st
   if (s.db.changes() > 0) s.fx.armed.emplace_back(campaign, kind, to_us(due));
 }
 
-void EngineImpl::disarm(TxScope& s, const std::string& campaign, const std::string& kind) {
+void DurableTimers::disarm(TxScope& s, const std::string& campaign, const std::string& kind) {
   s.db.prepare("DELETE FROM timers WHERE campaign_id = ? AND kind = ?").bind(1, campaign).bind(2, kind).run();
   s.fx.disarmed.emplace_back(campaign, kind);
 }
@@ -49,74 +49,106 @@ void EngineImpl::disarm(TxScope& s, const std::string& campaign, const std::stri
 // the table that this engine's own commits keep current; every 10th sweep (and
 // the first) reads them all. Re-reading every row every 30 seconds was 42% of a
 // 1,000-campaign week.
-void EngineImpl::load_timers(bool at_start) {
-  if (!db_) return;
+void DurableTimers::sweep(bool at_start) {
+  if (!ctx_.db) return;
   const bool full = at_start || ++sweeps_ % kFullTimerSweepEvery == 0;
   std::vector<std::tuple<std::string, std::string, std::int64_t>> rows;
-  std::int64_t seen = timers_seen_;
+  std::int64_t seen = seen_;
   try {
-    auto& q = db_->prepare("SELECT campaign_id, kind, due_us, changed FROM timers WHERE changed > ?");
-    q.bind(1, full ? std::int64_t(-1) : timers_seen_);
+    auto& q = ctx_.db->prepare("SELECT campaign_id, kind, due_us, changed FROM timers WHERE changed > ?");
+    q.bind(1, full ? std::int64_t(-1) : seen_);
     while (q.step()) {
       rows.emplace_back(q.text_at(0), q.text_at(1), q.int_at(2));
       seen = std::max(seen, q.int_at(3));
     }
     q.reset();
   } catch (const StoreError& e) {
-    hooks_.trace("store_error", {{"engine", options_.name}, {"reason", e.message}});
+    ctx_.trace_store_error(e.message);
     return;  // the next sweep tries again
   }
-  timers_seen_ = seen;
-  if (full) timer_rows_.clear(), timer_order_.clear();
+  seen_ = seen;
+  if (full) rows_.clear(), order_.clear();
   for (auto& [campaign, kind, due_us] : rows) {
     if (at_start) loaded_at_start_.emplace(campaign, kind);
-    mirror_timer(campaign, kind, due_us);
+    mirror(campaign, kind, due_us);
   }
-  for (const auto& [due_us, campaign, kind] : timer_order_) schedule_timer(campaign, kind, due_us);
+  for (const auto& [due_us, campaign, kind] : order_) schedule(campaign, kind, due_us);
 }
 
-void EngineImpl::mirror_timer(const std::string& campaign, const std::string& kind, std::optional<std::int64_t> due_us) {
-  auto it = timer_rows_.find({campaign, kind});
-  if (it != timer_rows_.end()) {
-    timer_order_.erase({it->second, campaign, kind});
-    timer_rows_.erase(it);
+void DurableTimers::mirror(const std::string& campaign, const std::string& kind, std::optional<std::int64_t> due_us) {
+  auto it = rows_.find({campaign, kind});
+  if (it != rows_.end()) {
+    order_.erase({it->second, campaign, kind});
+    rows_.erase(it);
   }
   if (!due_us) return;
-  timer_rows_.emplace(std::make_pair(campaign, kind), *due_us);
-  timer_order_.emplace(*due_us, campaign, kind);
+  rows_.emplace(std::make_pair(campaign, kind), *due_us);
+  order_.emplace(*due_us, campaign, kind);
 }
 
-void EngineImpl::schedule_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
+void DurableTimers::schedule(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
   const auto key = std::make_pair(campaign, kind);
   auto it = scheduled_.find(key);
   if (it != scheduled_.end()) {
     if (it->second.due_us == due_us) return;
-    clock_.cancel(it->second.clock_id);
+    ctx_.clock.cancel(it->second.clock_id);
     scheduled_.erase(it);
   }
-  const Duration delay = std::max(Duration(0), from_us(due_us) - clock_.now());
+  const Duration delay = std::max(Duration(0), from_us(due_us) - ctx_.clock.now());
   // Polling never keeps a world busy on its own; every other timer is pending work.
   const TimerKind tk = kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
-  const TimerId id = clock_.start_wait(delay, tk, "timer:" + kind + ":" + campaign,
-                                       guarded([this, campaign, kind, due_us](boost::system::error_code ec) {
+  const TimerId id = ctx_.clock.start_wait(delay, tk, "timer:" + kind + ":" + campaign,
+                                       ctx_.guarded([this, campaign, kind, due_us](boost::system::error_code ec) {
                                          if (!ec) on_timer(campaign, kind, due_us);
                                        }));
   scheduled_[key] = Scheduled{id, due_us};
 }
 
-void EngineImpl::unschedule_timer(const std::string& campaign, const std::string& kind) {
+void DurableTimers::unschedule(const std::string& campaign, const std::string& kind) {
   auto it = scheduled_.find({campaign, kind});
   if (it == scheduled_.end()) return;
-  clock_.cancel(it->second.clock_id);
+  ctx_.clock.cancel(it->second.clock_id);
   scheduled_.erase(it);
 }
 
-void EngineImpl::on_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
+DurableTimers::~DurableTimers() {
+  for (auto& [key, s] : scheduled_) ctx_.clock.cancel(s.clock_id);
+}
+
+void DurableTimers::committed(const TxEffects& fx) {
+  for (const auto& [campaign, kind] : fx.disarmed) {
+    unschedule(campaign, kind);
+    mirror(campaign, kind, std::nullopt);
+  }
+  for (const auto& [campaign, kind, due_us] : fx.armed) {
+    schedule(campaign, kind, due_us);
+    mirror(campaign, kind, due_us);
+  }
+}
+
+void DurableTimers::on_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
   const auto key = std::make_pair(campaign, kind);
   if (auto it = scheduled_.find(key); it != scheduled_.end() && it->second.due_us == due_us) scheduled_.erase(it);
-  const std::int64_t now_us = to_us(clock_.now());
   std::optional<std::int64_t> moved_to;
-  auto out = run_tx([&](TxScope& s) -> std::string {
+  const TxOutcome out = take(campaign, kind, due_us, moved_to);
+  if (!out.ok) return retry_take(campaign, kind, due_us, out, moved_to);
+  const Duration lag = ctx_.clock.now() - from_us(due_us);
+  CLSIM_ASSERT(ctx_.hooks, lag.count() >= 0, "timer " + kind + ":" + campaign + " fired before it was due");
+  if (lag > lag_max_) lag_max_ = lag;
+  if (lag.count() > 0 && loaded_at_start_.count(key)) CLSIM_SOMETIMES(ctx_.hooks, "timer_fired_late");
+  loaded_at_start_.erase(key);
+  ctx_.hooks.trace("timer_fired", {{"engine", ctx_.options.name}, {"campaign", campaign}, {"kind", kind},
+                                   {"lag_us", to_us(lag)}});
+  dispatch_(campaign, kind);
+}
+
+// The row must still be due at `due_us` and not leased by another engine. A
+// resume-style timer re-arms itself (it fires again if its step stalls); any
+// other is leased to this engine while its work runs.
+TxOutcome DurableTimers::take(const std::string& campaign, const std::string& kind, std::int64_t due_us,
+                              std::optional<std::int64_t>& moved_to) {
+  const std::int64_t now_us = to_us(ctx_.clock.now());
+  return ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT due_us, lease_owner, lease_until_us FROM timers WHERE campaign_id = ? AND kind = ?");
     q.bind(1, campaign).bind(2, kind);
     if (!q.step()) {
@@ -130,76 +162,38 @@ void EngineImpl::on_timer(const std::string& campaign, const std::string& kind, 
       moved_to = due;
       return "moved";
     }
-    if (!owner.empty() && owner != options_.name && lease_until > now_us) {
+    if (!owner.empty() && owner != ctx_.options.name && lease_until > now_us) {
       moved_to = lease_until;
       return "leased";
     }
     if (is_resume_kind(kind)) {
-      arm(s, campaign, kind, clock_.now() + options_.durations.resume_after);  // fires again if the step stalls
+      arm(s, campaign, kind, ctx_.clock.now() + ctx_.options.durations.resume_after);
     } else {
       s.db.prepare("UPDATE timers SET lease_owner = ?, lease_until_us = ? WHERE campaign_id = ? AND kind = ?")
-          .bind(1, options_.name)
-          .bind(2, now_us + to_us(options_.durations.timer_lease))
+          .bind(1, ctx_.options.name)
+          .bind(2, now_us + to_us(ctx_.options.durations.timer_lease))
           .bind(3, campaign)
           .bind(4, kind)
           .run();
     }
     return {};
   });
-  if (!out.ok) {
-    if (out.store_error) {
-      later(backoff_full_jitter(random_, options_.retry.base, options_.retry.cap, 3), "timer_retry:" + kind,
-            [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); },
-            kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground);
-    } else if (moved_to) {
-      // Another engine re-armed or holds it: follow the row, not our stale copy.
-      if (out.reason == "leased") {
-        later(from_us(*moved_to) - clock_.now(), "timer_lease_wait:" + kind,
-              [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); },
-              kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground);
-      } else {
-        schedule_timer(campaign, kind, *moved_to);
-      }
-    }
-    return;
-  }
-  const Duration lag = clock_.now() - from_us(due_us);
-  if (lag > timer_lag_max_) timer_lag_max_ = lag;
-  if (lag.count() > 0 && loaded_at_start_.count(key)) CLSIM_SOMETIMES(hooks_, "timer_fired_late");
-  loaded_at_start_.erase(key);
-  hooks_.trace("timer_fired", {{"engine", options_.name}, {"campaign", campaign}, {"kind", kind},
-                               {"lag_us", to_us(lag)}});
-  dispatch_timer(campaign, kind);
 }
 
-void EngineImpl::dispatch_timer(const std::string& campaign, const std::string& kind) {
-  if (kind == timer_kind::kClose) {
-    begin_close(campaign, 0);
-  } else if (kind == timer_kind::kExpiry) {
-    begin_expiry(campaign);
-  } else if (kind == timer_kind::kPoll) {
-    poll_round();
-  } else if (kind == timer_kind::kResume) {
-    std::optional<CampaignRow> row;
-    try {
-      row = load_campaign(*db_, campaign);
-    } catch (const StoreError&) {
-      return;  // the re-armed resume timer comes back
-    }
-    if (row && !row->step.empty()) {
-      run_step(campaign, row->step, std::nullopt);
+void DurableTimers::retry_take(const std::string& campaign, const std::string& kind, std::int64_t due_us,
+                               const TxOutcome& out, std::optional<std::int64_t> moved_to) {
+  const TimerKind tk = kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
+  if (out.store_error) {
+    ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, 3),
+               "timer_retry:" + kind, [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); }, tk);
+  } else if (moved_to) {
+    // Another engine re-armed or holds it: follow the row, not our stale copy.
+    if (out.reason == "leased") {
+      ctx_.later(from_us(*moved_to) - ctx_.clock.now(), "timer_lease_wait:" + kind,
+                 [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); }, tk);
     } else {
-      run_tx([&](TxScope& s) {  // the step finished elsewhere; nothing to resume
-        disarm(s, campaign, kind);
-        return std::string();
-      });
+      schedule(campaign, kind, *moved_to);
     }
-  } else if (kind.rfind(timer_kind::kClaimPrefix, 0) == 0) {
-    run_claim(campaign, kind.substr(std::string(timer_kind::kClaimPrefix).size()), true);
-  } else if (kind.rfind("rule_", 0) == 0) {
-    rule_timer(campaign, kind);  // engine/rules/
-  } else {
-    CLSIM_ASSERT(hooks_, false, "unknown timer kind " + kind);
   }
 }
 

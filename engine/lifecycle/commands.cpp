@@ -2,7 +2,7 @@
 // one transaction with its outbox row and state update. A refusal changes nothing
 // and says which field or rule it broke.
 #include "engine/domain/validation.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/lifecycle/lifecycle.hpp"
 
 namespace clsim::engine {
 
@@ -16,10 +16,10 @@ std::string wrong_state(const CampaignRow& row, const char* command, const char*
 }
 }  // namespace
 
-CommandResult EngineImpl::create(const CampaignSpec& spec) {
+CommandResult Lifecycle::create(const CampaignSpec& spec) {
   if (auto why = validate_spec(spec); !why.empty()) return CommandResult::refused(why);
   std::string id;
-  auto out = run_tx([&](TxScope& s) -> std::string {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     if (spec.id) {
       id = *spec.id;
       if (campaign_exists(s.db, id)) return "campaign " + id + " already exists";
@@ -37,9 +37,9 @@ CommandResult EngineImpl::create(const CampaignSpec& spec) {
     row.rates = spec.rates;
     row.duration = spec.duration;
     row.claim_window = spec.claim_window;
-    row.created_us = to_us(clock_.now());
+    row.created_us = to_us(ctx_.clock.now());
     insert_campaign(s.db, row);
-    persist(s, row, true);
+    states_.persist(s, row, true);
     s.fx.traces.emplace_back("campaign_created", nlohmann::json{{"campaign", id}, {"owner", spec.owner},
                                                                 {"budget", spec.budget.minor}});
     return {};
@@ -47,8 +47,8 @@ CommandResult EngineImpl::create(const CampaignSpec& spec) {
   return to_result(out, id);
 }
 
-CommandResult EngineImpl::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
-  auto out = run_tx([&](TxScope& s) -> std::string {
+CommandResult Lifecycle::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, id);
     if (!row) return unknown(id);
     if (by != row->owner) return "only the owner " + row->owner + " may update " + id;
@@ -59,33 +59,33 @@ CommandResult EngineImpl::update(const std::string& id, const CampaignUpdate& ch
     if (change.duration) row->duration = *change.duration;
     if (change.claim_window) row->claim_window = *change.claim_window;
     row->update_count += 1;
-    emit(s, id, "campaign:update:v1:success", id + ":update:" + std::to_string(row->update_count),
+    messaging_.emit(s, id, "campaign:update:v1:success", id + ":update:" + std::to_string(row->update_count),
          {{"by", by}, {"update", row->update_count}});
-    persist(s, *row, true);
+    states_.persist(s, *row, true);
     return {};
   });
   return to_result(out, id);
 }
 
-CommandResult EngineImpl::publish(const std::string& id, const std::string& by) {
-  auto out = run_tx([&](TxScope& s) -> std::string {
+CommandResult Lifecycle::publish(const std::string& id, const std::string& by) {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, id);
     if (!row) return unknown(id);
     if (by != row->owner) return "only the owner " + row->owner + " may publish " + id;
     if (row->state == CampaignState::PUBLISHING) return "campaign " + id + " is already PUBLISHING";
     if (row->state != CampaignState::CREATED) return wrong_state(*row, "publish", "CREATED");
-    move(s, *row, CampaignState::PUBLISHING, "publish requested by " + by);
+    states_.move(s, *row, CampaignState::PUBLISHING, "publish requested by " + by);
     row->step = step::kFirstTweet;
-    emit(s, id, "campaign:first_tweet:v1:requested", id + ":first_tweet:1", {{"user_id", by}});
-    arm(s, id, timer_kind::kResume, clock_.now() + options_.durations.resume_after);
-    persist(s, *row, true);
+    messaging_.emit(s, id, "campaign:first_tweet:v1:requested", id + ":first_tweet:1", {{"user_id", by}});
+    timers_.arm(s, id, timer_kind::kResume, ctx_.clock.now() + ctx_.options.durations.resume_after);
+    states_.persist(s, *row, true);
     return {};
   });
   return to_result(out, id);
 }
 
-CommandResult EngineImpl::claim(const std::string& id, const std::string& user) {
-  auto out = run_tx([&](TxScope& s) -> std::string {
+CommandResult Lifecycle::claim(const std::string& id, const std::string& user) {
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, id);
     if (!row) return unknown(id);
     if (row->state != CampaignState::REWARD_CLAIM) return wrong_state(*row, "claim", "REWARD_CLAIM");
@@ -96,25 +96,25 @@ CommandResult EngineImpl::claim(const std::string& id, const std::string& user) 
     q.reset();
     if (!found) return "user " + user + " has no reward in " + id;
     if (status == "claiming" || status == "claimed") {
-      CLSIM_SOMETIMES(hooks_, "claim_refused");
+      CLSIM_SOMETIMES(ctx_.hooks, "claim_refused");
       return "user " + user + " already claimed";
     }
-    if (status != "claimable" || (row->expiry_us && to_us(clock_.now()) >= *row->expiry_us))
+    if (status != "claimable" || (row->expiry_us && to_us(ctx_.clock.now()) >= *row->expiry_us))
       return "the claim window of " + id + " has closed";
-    const TransactionId tx = allocate_tx_id(s.db);
+    const TransactionId tx = payments_.allocate_tx_id(s.db);
     s.db.prepare("UPDATE rewards SET status = 'claiming', tx_payer = ?, tx_start_us = ?, updated_us = ? "
                  "WHERE campaign_id = ? AND user_id = ?")
         .bind(1, tx.payer)
         .bind(2, to_us(tx.valid_start))
-        .bind(3, to_us(clock_.now()))
+        .bind(3, to_us(ctx_.clock.now()))
         .bind(4, id)
         .bind(5, user)
         .run();
-    arm(s, id, timer_kind::kClaimPrefix + user, clock_.now() + options_.durations.resume_after);
+    timers_.arm(s, id, timer_kind::kClaimPrefix + user, ctx_.clock.now() + ctx_.options.durations.resume_after);
     s.fx.traces.emplace_back("claim_accepted", nlohmann::json{{"campaign", id}, {"user", user}});
     return {};
   });
-  if (out.ok) later(Duration(0), "claim:" + id + ":" + user, [this, id, user] { run_claim(id, user, false); });
+  if (out.ok) ctx_.later(Duration(0), "claim:" + id + ":" + user, [this, id, user] { run_claim(id, user, false); });
   return to_result(out, id);
 }
 

@@ -1,0 +1,27 @@
+// The engine's capture log (EngineOptions::capture): every command as received,
+// then the outcomes it committed, so a production log replays with clsim replay.
+// Outcomes a command commits are held until the command's own record is out, so
+// a log reads request before result.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "engine/engine_context.hpp"
+
+namespace clsim::engine {
+
+class CommandCapture {
+ public:
+  explicit CommandCapture(EngineContext& ctx) : ctx_(ctx) {}
+  void begin_command() { in_command_ = true; }
+  void command(CaptureRecord record);
+  void outcomes(std::vector<CaptureRecord>& records);
+
+ private:
+  EngineContext& ctx_;
+  std::uint64_t commands_ = 0;
+  bool in_command_ = false;
+  std::vector<CaptureRecord> held_;
+};
+
+}  // namespace clsim::engine

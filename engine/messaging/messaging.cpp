@@ -1,0 +1,179 @@
+// Messaging (messaging.hpp): outbox and inbox rows, the relay (publish
+// unpublished rows in order, mark them sent; at least once) and the consumer of
+// "campaign-events" (inbox dedup, then the step the message asks for).
+#include "engine/messaging/messaging.hpp"
+
+#include "engine/messaging/capture_records.hpp"
+#include "engine/names.hpp"
+
+namespace clsim::engine {
+
+namespace {
+constexpr const char* kStepTypes[][2] = {
+    {"campaign:first_tweet:v1:requested", step::kFirstTweet},
+    {"campaign:contract:v1:requested", step::kContract},
+    {"campaign:second_tweet:v1:requested", step::kSecondTweet},
+    {"campaign:close:v1:requested", step::kCloseRefund},
+};
+
+const char* step_for_type(const std::string& type) {
+  for (const auto& [t, s] : kStepTypes)
+    if (type == t) return s;
+  return nullptr;
+}
+}  // namespace
+
+void Messaging::kick_relay() {
+  if (relay_busy_ || relay_retry_pending_ || !ctx_.db) return;
+  relay_next();
+}
+
+void Messaging::relay_next() {
+  std::int64_t seq = 0;
+  BusMessage msg;
+  try {
+    auto& q = ctx_.db->prepare(
+        "SELECT seq, event_id, type, payload FROM outbox WHERE published = 0 ORDER BY seq LIMIT 1");
+    const bool found = q.step();
+    if (found) seq = q.int_at(0), msg = BusMessage{q.text_at(1), q.text_at(2), q.text_at(3)};
+    q.reset();
+    if (!found) {
+      relay_busy_ = false;
+      return;
+    }
+  } catch (const StoreError&) {
+    relay_busy_ = false;
+    return;  // the next tick sweeps again
+  }
+  relay_busy_ = true;
+  ctx_.bus.publish(kEventStream, msg, ctx_.guarded([this, seq](PublishResult r) {
+                 if (!r.ok) {
+                   // Pending rows are pending work: retry in the foreground, with backoff.
+                   ctx_.bus_ok = false;
+                   relay_retry(++relay_attempt_);
+                   return;
+                 }
+                 ctx_.bus_ok = true;
+                 relay_attempt_ = 0;
+                 CLSIM_CRASH_POINT(ctx_.hooks, "after_outbox_publish");
+                 auto out = ctx_.run_tx([&](TxScope& s) {
+                   s.db.prepare("UPDATE outbox SET published = 1, published_us = ? WHERE seq = ?")
+                       .bind(1, to_us(ctx_.clock.now()))
+                       .bind(2, seq)
+                       .run();
+                   return std::string();
+                 });
+                 if (!out.ok) {
+                   relay_retry(2);
+                   return;
+                 }
+                 relay_next();
+               }));
+}
+
+
+void Messaging::on_delivery(const BusDelivery& d) {
+  if (d.message.type == "customer:event:v1:requested") {
+    handlers_.customer_event(d);  // engine/rules/
+    return;
+  }
+  const char* step_name = step_for_type(d.message.type);
+  if (!step_name) {
+    ack(d.entry_id);  // notifications for other services; nothing for the engine to do
+    return;
+  }
+  std::string campaign;
+  try {
+    auto payload = nlohmann::json::parse(d.message.payload);
+    if (payload.contains("campaign_id") && payload["campaign_id"].is_string())
+      campaign = payload["campaign_id"].get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+  }
+  if (campaign.empty()) {
+    ctx_.hooks.trace("poison_message", {{"engine", ctx_.options.name}, {"event_id", d.message.event_id}});
+    ack(d.entry_id);
+    return;
+  }
+  bool seen = false;
+  try {
+    seen = inbox_has(d.message.event_id);
+  } catch (const StoreError&) {
+    return;  // left pending: redelivered or claimed later, and the resume timer runs the step
+  }
+  if (seen) {
+    if (!ctx_.options.mutations.skip_inbox_dedup) {
+      CLSIM_SOMETIMES(ctx_.hooks, "inbox_duplicate_dropped");
+      ack(d.entry_id);
+      return;
+    }
+    // Mutation skip_inbox_dedup: a processed message runs its step again as if new.
+    if (std::string(step_name) == step::kContract) handlers_.redo_contract(campaign);
+    ack(d.entry_id);
+    return;
+  }
+  handlers_.step(campaign, step_name, d.entry_id);
+}
+
+void Messaging::relay_retry(int attempt) {
+  relay_busy_ = false;
+  relay_retry_pending_ = true;
+  ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, attempt), "relay_retry",
+             [this] {
+               relay_retry_pending_ = false;
+               kick_relay();
+             });
+}
+
+void Messaging::emit(TxScope& s, const std::string& campaign, const std::string& type, const std::string& event_id,
+                     nlohmann::json payload) {
+  payload["campaign_id"] = campaign;
+  s.db.prepare("INSERT OR IGNORE INTO outbox (event_id, type, campaign_id, payload, created_us) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, event_id)
+      .bind(2, type)
+      .bind(3, campaign)
+      .bind(4, payload.dump())
+      .bind(5, to_us(ctx_.clock.now()))
+      .run();
+  s.fx.outbox = true;
+  if (ctx_.options.capture && type.rfind("campaign:", 0) == 0) {
+    s.fx.captured.push_back(outcome_record(type, event_id, payload));
+    s.fx.captured.back().ts_us = to_us(ctx_.clock.now());
+  }
+}
+
+void Messaging::inbox_record(TxScope& s, const std::string& event_id, const std::string& type) {
+  s.db.prepare("INSERT OR IGNORE INTO inbox (event_id, type, processed_us, consumer) VALUES (?, ?, ?, ?)")
+      .bind(1, event_id)
+      .bind(2, type)
+      .bind(3, to_us(ctx_.clock.now()))
+      .bind(4, ctx_.options.name)
+      .run();
+}
+
+bool Messaging::inbox_has(const std::string& event_id) {
+  if (!ctx_.db) throw StoreError{0, "store: not open"};
+  auto& q = ctx_.db->prepare("SELECT 1 FROM inbox WHERE event_id = ?");
+  q.bind(1, event_id);
+  const bool found = q.step();
+  q.reset();
+  return found;
+}
+
+void Messaging::ack(const std::string& entry_id) { ctx_.bus.ack(kEventStream, kConsumerGroup, entry_id); }
+
+void Messaging::start_consuming() {
+  ctx_.bus.subscribe(kEventStream, kConsumerGroup, ctx_.options.name,
+                     ctx_.guarded([this](BusDelivery d) { on_delivery(d); }));
+  take_stale(ctx_.options.durations.claim_stale_at_start);
+}
+
+void Messaging::claim_stale() { take_stale(ctx_.options.durations.claim_stale); }
+
+void Messaging::take_stale(Duration idle) {
+  ctx_.bus.claim_stale(kEventStream, kConsumerGroup, ctx_.options.name, idle,
+                       ctx_.guarded([this](std::vector<BusDelivery> ds) {
+                         for (const auto& d : ds) on_delivery(d);
+                       }));
+}
+
+}  // namespace clsim::engine

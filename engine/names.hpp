@@ -1,0 +1,31 @@
+// Names the engine's components share with the store and the bus: saga steps
+// (campaigns.step), durable timer kinds (timers.kind), the event stream.
+#pragma once
+
+namespace clsim::engine {
+
+// Publish steps are driven by their bus messages; the others by the engine
+// itself; all have a durable resume timer.
+namespace step {
+inline constexpr const char* kFirstTweet = "first_tweet";
+inline constexpr const char* kContract = "contract";
+inline constexpr const char* kSecondTweet = "second_tweet";
+inline constexpr const char* kCloseRefund = "close";       // refund the unused budget at close
+inline constexpr const char* kFailRefund = "fail_refund";  // give the escrow back after a failed publish
+inline constexpr const char* kReturn = "return";           // return unclaimed rewards at expiry
+}  // namespace step
+
+// Claims use "claim:<user>"; rule campaigns "rule_*" (engine/rules/rule_names.hpp).
+namespace timer_kind {
+inline constexpr const char* kClose = "close";
+inline constexpr const char* kPoll = "poll";
+inline constexpr const char* kExpiry = "expiry";
+inline constexpr const char* kResume = "resume";
+inline constexpr const char* kClaimPrefix = "claim:";
+}  // namespace timer_kind
+
+inline constexpr const char* kEventStream = "campaign-events";
+inline constexpr const char* kConsumerGroup = "campaign-engine";
+inline constexpr const char* kPollTimerCampaign = "*";
+
+}  // namespace clsim::engine

@@ -1,0 +1,50 @@
+// Rule campaigns: a business's customer events earn rewards when they match a
+// rule. Intake validates an event and queues it through the outbox; the worker
+// takes it off the bus, matches it at most once per (campaign, event), pays the
+// reward under the payment lease, retries transient failures with backoff and
+// dead-letters poison events. Funding (escrow) and the end (refund) are steps of
+// their own. Owns rule_campaigns, customer_events, rule_matches, dead_letters.
+#pragma once
+#include <set>
+#include <string>
+
+#include "engine/engine_context.hpp"
+#include "engine/messaging/messaging.hpp"
+#include "engine/saga/payments.hpp"
+#include "engine/timers/durable_timers.hpp"
+
+namespace clsim::engine {
+
+class RuleCampaigns {
+ public:
+  RuleCampaigns(EngineContext& ctx, DurableTimers& timers, Messaging& messaging, Payments& payments)
+      : ctx_(ctx), timers_(timers), messaging_(messaging), payments_(payments) {}
+  RuleCampaigns(const RuleCampaigns&) = delete;
+  RuleCampaigns& operator=(const RuleCampaigns&) = delete;
+
+  // Escrows the budget from the owner.
+  CommandResult create(const RuleCampaignSpec& spec);
+  // Validated, then queued through the outbox.
+  CommandResult customer_event(const CustomerEvent& event);
+  // A dead-lettered event goes back to the queue.
+  CommandResult redrive(const std::string& event_id);
+
+  void on_delivery(const BusDelivery& d);
+  void on_timer(const std::string& id, const std::string& kind);
+
+ private:
+  bool process(const std::string& event_id);
+  void pay_next(const std::string& event_id);
+  void event_failed(const std::string& event_id, const std::string& why);
+  void fund_campaign(const std::string& campaign);
+  void end_campaign(const std::string& campaign);
+  void refund_campaign(const std::string& campaign);
+
+  EngineContext& ctx_;
+  DurableTimers& timers_;
+  Messaging& messaging_;
+  Payments& payments_;
+  std::set<std::string> busy_;  // events and campaigns with a ledger call in flight here
+};
+
+}  // namespace clsim::engine
