@@ -32,9 +32,19 @@ class RuleCampaigns {
   void on_delivery(const BusDelivery& d);
   void on_timer(const std::string& id, const std::string& kind);
 
+  // Rows the worker reads (rule_worker.cpp).
+  struct StoredEvent;
+  struct Hit;
+  struct PendingMatch;
+
  private:
   bool process(const std::string& event_id);
+  std::string take_event(TxScope& s, const std::string& event_id, bool& pay);
   void pay_next(const std::string& event_id);
+  void settle_event(const std::string& event_id);
+  void unfunded_match(const std::string& event_id, const PendingMatch& m);
+  void pay_match(const std::string& event_id, const PendingMatch& m);
+  void match_paid(const std::string& event_id, const PendingMatch& m, const LedgerOutcome& out);
   void event_failed(const std::string& event_id, const std::string& why);
   void fund_campaign(const std::string& campaign);
   void end_campaign(const std::string& campaign);

@@ -58,20 +58,7 @@ void PublishSaga::transfer_done(const std::string& campaign, const std::string& 
     finish_step(campaign, step_name, false);
     return;
   }
-  if (!out.success && out.id_failed) {
-    // The stored id can never execute: forget it, so the resume timer (the backoff)
-    // retries under a fresh id instead of re-reading the same failed receipt.
-    const bool refund = is_refund(step_name);
-    ctx_.run_tx([&](TxScope& s) -> std::string {
-      auto row = load_campaign(s.db, campaign);
-      if (!row || row->step != step_name) return "stale";
-      StoredTxId& tx = refund ? row->refund_tx : row->return_tx;
-      if (!tx.set() || !(tx.id() == out.id)) return "stale";
-      tx = StoredTxId{};
-      states_.persist(s, *row, false);
-      return {};
-    });
-  }
+  if (!out.success && out.id_failed) forget_dead_tx_id(campaign, step_name, out);
   if (!out.success) {
     // Money owed back is never given up on: the resume timer tries again later,
     // starting from the stored id (receipt, then memo lookup).
@@ -82,34 +69,7 @@ void PublishSaga::transfer_done(const std::string& campaign, const std::string& 
   auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, campaign);
     if (!row || row->step != step_name) return "stale";
-    const auto now = ctx_.clock.now();
-    row->step = "";
-    timers_.disarm(s, campaign, timer_kind::kResume);
-    if (step_name == step::kCloseRefund) {
-      row->refunded = row->refund_amount;
-      states_.move(s, *row, CampaignState::REWARD_CLAIM, "rewards claimable");
-      timers_.arm(s, campaign, timer_kind::kExpiry, from_us(row->expiry_us.value_or(to_us(now))));
-      messaging_.emit(s, campaign, "campaign:close:v1:success", campaign + ":close:success");
-      messaging_.emit(s, campaign, "campaign:refund:v1:success", campaign + ":refund:success",
-           {{"amount", row->refunded.minor}});
-      messaging_.inbox_record(s, campaign + ":close:1", "campaign:close:v1:requested");
-    } else if (step_name == step::kFailRefund) {
-      row->refunded = row->refund_amount;
-      states_.move(s, *row, CampaignState::FAILED, row->fail_reason.empty() ? "publish failed" : row->fail_reason);
-      messaging_.emit(s, campaign, "campaign:publish:v1:failed", campaign + ":publish:failed", {{"reason", row->fail_reason}});
-      messaging_.emit(s, campaign, "campaign:refund:v1:success", campaign + ":refund:success",
-           {{"amount", row->refunded.minor}});
-    } else {
-      row->returned = row->return_amount;
-      s.db.prepare("UPDATE rewards SET status = 'returned', updated_us = ? WHERE campaign_id = ? AND status = "
-                   "'returning'")
-          .bind(1, to_us(now))
-          .bind(2, campaign)
-          .run();
-      states_.move(s, *row, CampaignState::EXPIRED, "claim window over");
-      messaging_.emit(s, campaign, "campaign:return:v1:success", campaign + ":return:success",
-           {{"amount", row->returned.minor}});
-    }
+    complete_transfer(s, *row, step_name);
     states_.persist(s, *row, true);
     return {};
   });
@@ -118,6 +78,54 @@ void PublishSaga::transfer_done(const std::string& campaign, const std::string& 
     return;
   }
   finish_step(campaign, step_name, true);
+}
+
+// The stored id can never execute: forget it, so the resume timer (the backoff)
+// retries under a fresh id instead of re-reading the same failed receipt.
+void PublishSaga::forget_dead_tx_id(const std::string& campaign, const std::string& step_name,
+                                    const LedgerOutcome& out) {
+  const bool refund = is_refund(step_name);
+  ctx_.run_tx([&](TxScope& s) -> std::string {
+    auto row = load_campaign(s.db, campaign);
+    if (!row || row->step != step_name) return "stale";
+    StoredTxId& tx = refund ? row->refund_tx : row->return_tx;
+    if (!tx.set() || !(tx.id() == out.id)) return "stale";
+    tx = StoredTxId{};
+    states_.persist(s, *row, false);
+    return {};
+  });
+}
+
+// The transfer executed: the state it was for, inside the caller's transaction.
+void PublishSaga::complete_transfer(TxScope& s, CampaignRow& row, const std::string& step_name) {
+  const auto now = ctx_.clock.now();
+  row.step = "";
+  timers_.disarm(s, row.id, timer_kind::kResume);
+  if (step_name == step::kCloseRefund) {
+    row.refunded = row.refund_amount;
+    states_.move(s, row, CampaignState::REWARD_CLAIM, "rewards claimable");
+    timers_.arm(s, row.id, timer_kind::kExpiry, from_us(row.expiry_us.value_or(to_us(now))));
+    messaging_.emit(s, row.id, "campaign:close:v1:success", row.id + ":close:success");
+    messaging_.emit(s, row.id, "campaign:refund:v1:success", row.id + ":refund:success",
+         {{"amount", row.refunded.minor}});
+    messaging_.inbox_record(s, row.id + ":close:1", "campaign:close:v1:requested");
+  } else if (step_name == step::kFailRefund) {
+    row.refunded = row.refund_amount;
+    states_.move(s, row, CampaignState::FAILED, row.fail_reason.empty() ? "publish failed" : row.fail_reason);
+    messaging_.emit(s, row.id, "campaign:publish:v1:failed", row.id + ":publish:failed", {{"reason", row.fail_reason}});
+    messaging_.emit(s, row.id, "campaign:refund:v1:success", row.id + ":refund:success",
+         {{"amount", row.refunded.minor}});
+  } else {
+    row.returned = row.return_amount;
+    s.db.prepare("UPDATE rewards SET status = 'returned', updated_us = ? WHERE campaign_id = ? AND status = "
+                 "'returning'")
+        .bind(1, to_us(now))
+        .bind(2, row.id)
+        .run();
+    states_.move(s, row, CampaignState::EXPIRED, "claim window over");
+    messaging_.emit(s, row.id, "campaign:return:v1:success", row.id + ":return:success",
+         {{"amount", row.returned.minor}});
+  }
 }
 
 }  // namespace clsim::engine
