@@ -58,7 +58,7 @@ struct CommandResult {
   static CommandResult refused(std::string why) { return {false, std::move(why), {}}; }
 };
 
-// Deliberate bugs for proving the harness bites (DESIGN.md). Off by default and
+// Deliberate bugs for proving the harness bites (docs/DESIGN.md). Off by default and
 // recorded in every report.
 struct Mutations {
   bool skip_inbox_dedup = false;
@@ -87,7 +87,7 @@ struct RetryPolicy {
   int max_attempts = 12;
 };
 
-// Rule campaigns (issue 8): a business's customer events earn rewards when they
+// Rule campaigns: a business's customer events earn rewards when they
 // match a rule. A condition reads a dot path in the event payload.
 struct RuleCondition {
   std::string field;  // "amount", "cart.total"
@@ -115,7 +115,8 @@ struct CustomerEvent {
 };
 
 // Backoff for a customer event whose processing failed transiently: attempt n
-// waits uniform [0, min(cap, base * factor^n)]; after max_attempts it is dead-lettered.
+// waits d = min(cap, base * factor^(n-1)), drawn uniform in [d/2, d] (rule_backoff.hpp);
+// after max_attempts it is dead-lettered.
 struct RuleRetryPolicy {
   Duration base = Duration(1'000'000);
   int factor = 2;

@@ -1,5 +1,5 @@
 // Capture port: where an engine appends what it was asked and what it decided,
-// in the capture format (CONTRACTS.md) that `clsim replay` reads. Optional: an
+// in the capture format (docs/CONTRACTS.md) that `clsim replay` reads. Optional: an
 // engine without a sink captures nothing. Production gives it a JSON Lines file
 // (adapters/jsonl_capture.hpp), so production logs and simulated logs are one format.
 #pragma once

@@ -71,7 +71,7 @@ void RuleCampaigns::fund_campaign(const std::string& campaign) {
     timers_.arm(s, campaign, rules::kTimerFund, ctx_.clock.now() + ctx_.options.durations.resume_after);  // back if this engine stops
     return {};
   };
-  // Every engine's fund timer fires: only the lease owner chooses an id (payment_lease.cpp).
+  // Every engine's fund timer fires: only the lease owner chooses an id (saga/payments.hpp).
   const std::string memo = "clsim:" + campaign + ":escrow";
   const bool recovering = row->fund_tx.set();
   const std::optional<TransactionId> id =
