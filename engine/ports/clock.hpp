@@ -19,8 +19,9 @@
 
 namespace clsim::engine {
 
-// Background timers (heartbeat, relay sweeps, polling) do not keep a simulated
-// world from being quiet; foreground ones (a saga step, a close timer) do.
+// Foreground waits are pending work (a saga step, a close timer, a retry): what a
+// graceful shutdown waits for, and what keeps a simulated world from being quiet.
+// Background ones are the service's routine (heartbeat, sweeps, polling).
 enum class TimerKind { foreground, background };
 
 using TimerId = std::uint64_t;
