@@ -192,7 +192,7 @@ function crash_at(point, opts) end
 ---@class ScheduledFault
 ---@field at Micros              since the scenario start; the entry counts calls from then on
 ---@field fault ScheduledFaultKey
----@field on string              the call it hits, e.g. "POST /2/tweets c-1", "memo c-1:pay:bob", "XADD campaign-events", "client 2", "sync <database file>"
+---@field on string              the call it hits, e.g. "POST /2/tweets c-1", "memo clsim:c-1:claim:bob", "XADD campaign-events", "client 2", "sync <database file>"
 ---@field nth? integer           fire on the nth such call at or after `at` (default 1)
 
 ---Declares that faults fire at these calls and nowhere else: the random fault
