@@ -170,10 +170,7 @@ Health EngineImpl::health() {
   h.heartbeat_at = heartbeat_at_;
   if (!ctx_.db) return h;
   try {
-    auto& q = ctx_.db->prepare("SELECT COUNT(*) FROM outbox WHERE published = 0");
-    q.step();
-    h.outbox_backlog = q.int_at(0);
-    q.reset();
+    h.outbox_backlog = messaging_.outbox_backlog();
     h.store_ok = ctx_.store_ok;
   } catch (const StoreError&) {
     h.store_ok = false;

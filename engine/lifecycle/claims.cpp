@@ -1,6 +1,7 @@
 // Paying a claimed reward: escrow -> user, with the transaction id recorded when
 // the claim was accepted, so a retry or a restart can never pay twice.
 #include "engine/lifecycle/lifecycle.hpp"
+#include "engine/lifecycle/reward_repo.hpp"
 
 namespace clsim::engine {
 
@@ -11,11 +12,7 @@ void Lifecycle::run_claim(const std::string& campaign, const std::string& user, 
   Money amount;
   StoredTxId stored;
   try {
-    auto& q = ctx_.db->prepare("SELECT status, amount, tx_payer, tx_start_us FROM rewards WHERE campaign_id = ? AND "
-                           "user_id = ?");
-    q.bind(1, campaign).bind(2, user);
-    if (q.step()) status = q.text_at(0), amount = Money(q.int_at(1)), stored = {q.opt_text(2), q.opt_int(3)};
-    q.reset();
+    if (auto r = load_reward(*ctx_.db, campaign, user)) status = r->status, amount = r->amount, stored = r->tx;
   } catch (const StoreError&) {
     return;  // the claim timer comes back
   }
@@ -36,14 +33,7 @@ void Lifecycle::run_claim(const std::string& campaign, const std::string& user, 
   spec.label = campaign + ":claim:" + user;
   // Only the engine owning the payment drives it: every engine's claim timer fires.
   payments_.bind_lease(spec, [campaign, user](TxScope& s, const TransactionId& tx) -> std::string {
-    s.db.prepare("UPDATE rewards SET tx_payer = ?, tx_start_us = ? WHERE campaign_id = ? AND user_id = ? "
-                 "AND status = 'claiming'")
-        .bind(1, tx.payer)
-        .bind(2, to_us(tx.valid_start))
-        .bind(3, campaign)
-        .bind(4, user)
-        .run();
-    return s.db.changes() > 0 ? std::string() : std::string("stale");
+    return save_claim_tx(s.db, campaign, user, tx) ? std::string() : std::string("stale");
   });
   spec.done = ctx_.guarded([this, campaign, user](const LedgerOutcome& out) {
     if (out.success) CLSIM_CRASH_POINT(ctx_.hooks, "after_claim_transfer");
@@ -59,35 +49,20 @@ void Lifecycle::claim_done(const std::string& campaign, const std::string& user,
     return;
   }
   auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
-    auto& q = s.db.prepare("SELECT status, amount FROM rewards WHERE campaign_id = ? AND user_id = ?");
-    q.bind(1, campaign).bind(2, user);
-    const bool found = q.step();
-    const std::string status = found ? q.text_at(0) : std::string();
-    const std::int64_t amount = found ? q.int_at(1) : 0;
-    q.reset();
+    const std::optional<RewardRow> reward = load_reward(s.db, campaign, user);
+    const std::string status = reward ? reward->status : std::string();
+    const std::int64_t amount = reward ? reward->amount.minor : 0;
     if (status != "claiming") return "stale";
     const auto now_us = to_us(ctx_.clock.now());
     timers_.disarm(s, campaign, timer_kind::kClaimPrefix + user);
     if (out.success) {
-      s.db.prepare("UPDATE rewards SET status = 'claimed', tx_payer = ?, tx_start_us = ?, updated_us = ? "
-                   "WHERE campaign_id = ? AND user_id = ?")
-          .bind(1, out.id.payer)
-          .bind(2, to_us(out.id.valid_start))
-          .bind(3, now_us)
-          .bind(4, campaign)
-          .bind(5, user)
-          .run();
+      mark_claimed(s.db, campaign, user, out.id, now_us);
       s.db.prepare("UPDATE campaigns SET claimed = claimed + ? WHERE id = ?").bind(1, amount).bind(2, campaign).run();
       messaging_.emit(s, campaign, "campaign:claim:v1:success", campaign + ":claim:" + user, {{"user_id", user}, {"amount", amount}});
       s.fx.traces.emplace_back("claim_paid", nlohmann::json{{"campaign", campaign}, {"user", user}, {"amount", amount}});
     } else {
       // Nothing was paid (the ledger said so for certain): the reward can be claimed again.
-      s.db.prepare("UPDATE rewards SET status = 'claimable', tx_payer = NULL, tx_start_us = NULL, updated_us = ? "
-                   "WHERE campaign_id = ? AND user_id = ?")
-          .bind(1, now_us)
-          .bind(2, campaign)
-          .bind(3, user)
-          .run();
+      mark_claimable_again(s.db, campaign, user, now_us);
       s.fx.traces.emplace_back("claim_failed", nlohmann::json{{"campaign", campaign}, {"user", user},
                                                               {"reason", out.reason}});
     }

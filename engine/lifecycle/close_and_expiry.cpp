@@ -3,6 +3,7 @@
 // from a leased durable timer and commit their state change in one transaction.
 #include "engine/domain/rewards.hpp"
 #include "engine/lifecycle/lifecycle.hpp"
+#include "engine/lifecycle/reward_repo.hpp"
 
 namespace clsim::engine {
 
@@ -73,14 +74,7 @@ void Lifecycle::finish_close(const std::string& campaign) {
     if (!r || r->state != CampaignState::RUNNING) return "stale";
     const auto now_us = to_us(ctx_.clock.now());
     states_.move(s, *r, CampaignState::CLOSED, "close time reached");
-    for (const auto& share : plan.rewards)
-      s.db.prepare("INSERT INTO rewards (campaign_id, user_id, amount, status, updated_us) VALUES (?, ?, ?, "
-                   "'claimable', ?)")
-          .bind(1, campaign)
-          .bind(2, share.user)
-          .bind(3, share.amount.minor)
-          .bind(4, now_us)
-          .run();
+    for (const auto& share : plan.rewards) insert_claimable(s.db, campaign, share.user, share.amount, now_us);
     r->refund_amount = plan.refund;
     r->expiry_us = r->close_us.value_or(now_us) + to_us(r->claim_window);
     r->step = step::kCloseRefund;
@@ -109,24 +103,15 @@ void Lifecycle::begin_expiry(const std::string& campaign) {
     // commit that reported an error): its rewards are 'returning', not unclaimed, and
     // its resume timer drives it. Starting over would expire with nothing returned.
     if (row->step == step::kReturn) return {};
-    auto& q = s.db.prepare(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'claiming' THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN status = 'claimable' THEN amount ELSE 0 END), 0) FROM rewards WHERE campaign_id = ?");
-    q.bind(1, campaign);
-    q.step();
-    const std::int64_t claiming = q.int_at(0), unclaimed = q.int_at(1);
-    q.reset();
+    const RewardTally tally = tally_rewards(s.db, campaign);
+    const std::int64_t claiming = tally.claiming, unclaimed = tally.unclaimed_minor;
     if (claiming > 0) {
       // A claim in flight ends claimed or back to claimable; wait for it, never both.
       CLSIM_SOMETIMES(ctx_.hooks, "expiry_waits_for_claim");
       timers_.arm(s, campaign, timer_kind::kExpiry, ctx_.clock.now() + ctx_.options.durations.expiry_recheck);
       return {};
     }
-    s.db.prepare("UPDATE rewards SET status = 'returning', updated_us = ? WHERE campaign_id = ? AND status = "
-                 "'claimable'")
-        .bind(1, to_us(ctx_.clock.now()))
-        .bind(2, campaign)
-        .run();
+    mark_returning(s.db, campaign, to_us(ctx_.clock.now()));
     row->return_amount = Money(unclaimed);
     timers_.disarm(s, campaign, timer_kind::kExpiry);
     if (unclaimed == 0) {

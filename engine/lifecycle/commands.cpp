@@ -3,6 +3,7 @@
 // and says which field or rule it broke.
 #include "engine/domain/validation.hpp"
 #include "engine/lifecycle/lifecycle.hpp"
+#include "engine/lifecycle/reward_repo.hpp"
 
 namespace clsim::engine {
 
@@ -89,12 +90,9 @@ CommandResult Lifecycle::claim(const std::string& id, const std::string& user) {
     auto row = load_campaign(s.db, id);
     if (!row) return unknown(id);
     if (row->state != CampaignState::REWARD_CLAIM) return wrong_state(*row, "claim", "REWARD_CLAIM");
-    auto& q = s.db.prepare("SELECT status FROM rewards WHERE campaign_id = ? AND user_id = ?");
-    q.bind(1, id).bind(2, user);
-    const bool found = q.step();
-    const std::string status = found ? q.text_at(0) : std::string();
-    q.reset();
-    if (!found) return "user " + user + " has no reward in " + id;
+    const std::optional<RewardRow> reward = load_reward(s.db, id, user);
+    const std::string status = reward ? reward->status : std::string();
+    if (!reward) return "user " + user + " has no reward in " + id;
     if (status == "claiming" || status == "claimed") {
       CLSIM_SOMETIMES(ctx_.hooks, "claim_refused");
       return "user " + user + " already claimed";
@@ -102,14 +100,7 @@ CommandResult Lifecycle::claim(const std::string& id, const std::string& user) {
     if (status != "claimable" || (row->expiry_us && to_us(ctx_.clock.now()) >= *row->expiry_us))
       return "the claim window of " + id + " has closed";
     const TransactionId tx = payments_.allocate_tx_id(s.db);
-    s.db.prepare("UPDATE rewards SET status = 'claiming', tx_payer = ?, tx_start_us = ?, updated_us = ? "
-                 "WHERE campaign_id = ? AND user_id = ?")
-        .bind(1, tx.payer)
-        .bind(2, to_us(tx.valid_start))
-        .bind(3, to_us(ctx_.clock.now()))
-        .bind(4, id)
-        .bind(5, user)
-        .run();
+    mark_claiming(s.db, id, user, tx, to_us(ctx_.clock.now()));
     timers_.arm(s, id, timer_kind::kClaimPrefix + user, ctx_.clock.now() + ctx_.options.durations.resume_after);
     s.fx.traces.emplace_back("claim_accepted", nlohmann::json{{"campaign", id}, {"user", user}});
     return {};

@@ -159,6 +159,14 @@ bool Messaging::inbox_has(const std::string& event_id) {
   return found;
 }
 
+std::int64_t Messaging::outbox_backlog() {
+  auto& q = ctx_.db->prepare("SELECT COUNT(*) FROM outbox WHERE published = 0");
+  q.step();
+  const std::int64_t n = q.int_at(0);
+  q.reset();
+  return n;
+}
+
 void Messaging::ack(const std::string& entry_id) { ctx_.bus.ack(kEventStream, kConsumerGroup, entry_id); }
 
 void Messaging::start_consuming() {

@@ -32,6 +32,8 @@ class Messaging {
   // Throws StoreError.
   bool inbox_has(const std::string& event_id);
   void ack(const std::string& entry_id);
+  // Outbox rows not yet published. Throws StoreError.
+  std::int64_t outbox_backlog();
 
   // Subscribes this engine's consumer and takes back entries its previous life left.
   void start_consuming();

@@ -4,6 +4,8 @@
 // idempotency key; the chosen transaction id is stored before the first submit.
 #include "engine/saga/publish_saga.hpp"
 
+#include "engine/lifecycle/reward_repo.hpp"
+
 namespace clsim::engine {
 
 namespace {
@@ -117,11 +119,7 @@ void PublishSaga::complete_transfer(TxScope& s, CampaignRow& row, const std::str
          {{"amount", row.refunded.minor}});
   } else {
     row.returned = row.return_amount;
-    s.db.prepare("UPDATE rewards SET status = 'returned', updated_us = ? WHERE campaign_id = ? AND status = "
-                 "'returning'")
-        .bind(1, to_us(now))
-        .bind(2, row.id)
-        .run();
+    mark_returned(s.db, row.id, to_us(now));  // the lifecycle's rewards table
     states_.move(s, row, CampaignState::EXPIRED, "claim window over");
     messaging_.emit(s, row.id, "campaign:return:v1:success", row.id + ":return:success",
          {{"amount", row.returned.minor}});
