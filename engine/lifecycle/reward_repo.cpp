@@ -22,16 +22,24 @@ void insert_claimable(SqliteDb& db, const std::string& campaign, const std::stri
       .run();
 }
 
+namespace {
+void set_claim(SqliteDb& db, const char* status, const std::string& campaign, const std::string& user,
+               const TransactionId& tx, std::int64_t now_us) {
+  db.prepare("UPDATE rewards SET status = ?, tx_payer = ?, tx_start_us = ?, updated_us = ? "
+             "WHERE campaign_id = ? AND user_id = ?")
+      .bind(1, status)
+      .bind(2, tx.payer)
+      .bind(3, to_us(tx.valid_start))
+      .bind(4, now_us)
+      .bind(5, campaign)
+      .bind(6, user)
+      .run();
+}
+}  // namespace
+
 void mark_claiming(SqliteDb& db, const std::string& campaign, const std::string& user, const TransactionId& tx,
                    std::int64_t now_us) {
-  db.prepare("UPDATE rewards SET status = 'claiming', tx_payer = ?, tx_start_us = ?, updated_us = ? "
-             "WHERE campaign_id = ? AND user_id = ?")
-      .bind(1, tx.payer)
-      .bind(2, to_us(tx.valid_start))
-      .bind(3, now_us)
-      .bind(4, campaign)
-      .bind(5, user)
-      .run();
+  set_claim(db, "claiming", campaign, user, tx, now_us);
 }
 
 bool save_claim_tx(SqliteDb& db, const std::string& campaign, const std::string& user, const TransactionId& tx) {
@@ -47,14 +55,7 @@ bool save_claim_tx(SqliteDb& db, const std::string& campaign, const std::string&
 
 void mark_claimed(SqliteDb& db, const std::string& campaign, const std::string& user, const TransactionId& tx,
                   std::int64_t now_us) {
-  db.prepare("UPDATE rewards SET status = 'claimed', tx_payer = ?, tx_start_us = ?, updated_us = ? "
-             "WHERE campaign_id = ? AND user_id = ?")
-      .bind(1, tx.payer)
-      .bind(2, to_us(tx.valid_start))
-      .bind(3, now_us)
-      .bind(4, campaign)
-      .bind(5, user)
-      .run();
+  set_claim(db, "claimed", campaign, user, tx, now_us);
 }
 
 void mark_claimable_again(SqliteDb& db, const std::string& campaign, const std::string& user, std::int64_t now_us) {
