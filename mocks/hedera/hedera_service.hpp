@@ -1,7 +1,7 @@
 // The mock Hedera network as one world-level service shared by every engine's
 // HederaClient: balances, the transaction-id dedup window, consensus a few virtual
 // seconds after acceptance, receipts that age out, and the mirror's lookup by memo.
-// Prechecks run in FIDELITY.md §2 order when a submit is made; the transfer itself
+// Prechecks run in docs/FIDELITY.md §2 order when a submit is made; the transfer itself
 // runs at consensus as a foreground event on the world clock (owner 0), so it
 // happens even when the submitting engine crashed. Faults come from the service's
 // own random stream and are counted as `hedera_<kind>`.

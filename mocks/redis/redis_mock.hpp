@@ -145,7 +145,7 @@ class RedisMock {
   ClientId next_client_ = 1;
 };
 
-// Error texts shared with the real server (FIDELITY.md section 3).
+// Error texts shared with the real server (docs/FIDELITY.md section 3).
 inline constexpr const char* kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr const char* kSyntaxError = "ERR syntax error";
 inline constexpr const char* kNotInteger = "ERR value is not an integer or out of range";

@@ -1,4 +1,4 @@
-// The clsim subcommands. Each returns the process exit code (CONTRACTS.md):
+// The clsim subcommands. Each returns the process exit code (docs/CONTRACTS.md):
 // 0 everything held, 1 a check or invariant failed, 2 bad input, 3 harness error.
 #pragma once
 

@@ -44,7 +44,7 @@ usage:
       trace hashes; on a mismatch prints the first differing trace line of each.
   clsim replay LOG.jsonl [--seed N] [--check CHECK.lua] [--report FILE.json] [--html FILE.html]
                         [--lenient] [--match-window SECONDS] [--quiet] [--mutate NAME]
-      Feeds an event log (capture format, CONTRACTS.md) to a fresh world at its
+      Feeds an event log (capture format, docs/CONTRACTS.md) to a fresh world at its
       logged times (audience and random faults off); lists where the engine's own
       outcomes diverge from the recorded ones; --check runs a Lua file with the
       query API afterwards (a failed check fails the replay).

@@ -1,4 +1,4 @@
-// clsim replay: feeds an event log to a fresh simulated world (CONTRACTS.md
+// clsim replay: feeds an event log to a fresh simulated world (docs/CONTRACTS.md
 // "Replay"), prints the summary and the divergences, writes report and HTML whole.
 #include <chrono>
 #include <cstdio>

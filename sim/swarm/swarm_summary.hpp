@@ -1,4 +1,4 @@
-// A swarm's summary (CONTRACTS.md): seeds run, failures with their repro, and
+// A swarm's summary (docs/CONTRACTS.md): seeds run, failures with their repro, and
 // coverage summed over every run (transitions, crash points, sometimes marks,
 // fault kinds hit). Built from run reports or merged from shard summaries; keyed
 // by seed in ordered maps, so the output does not depend on completion order.
