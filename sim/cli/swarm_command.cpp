@@ -288,7 +288,7 @@ int random_run_command(int argc, char** argv) {
     else if (arg == "--max-events") opts.max_events = a.u64(arg);
     else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
     else if (read_bias_flag(a, arg, opts.bias)) continue;
-    else throw UsageError("run --random takes --seed N [--report F] [--html F] [--quiet] [--max-events N] [--mutate M] [--focused] [--fault S.K=V] [--crash-at P] [--late-heal], not '" + arg + "'");
+    else throw UsageError("unexpected argument '" + arg + "' for run --random");
   }
   if (!seed_given) throw UsageError("run --random needs --seed N");
   const auto wall_start = Clock::now();
