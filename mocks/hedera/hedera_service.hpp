@@ -79,7 +79,6 @@ class HederaService {
   const std::vector<ExecutedTransaction>& executed() const { return executed_; }
   // Successful executions (money moved) per memo: "no double payment" is <= 1.
   std::int64_t executions_for_memo(const std::string& memo) const;
-  const std::map<std::string, std::int64_t>& executions_by_memo() const { return executions_by_memo_; }
   std::size_t in_flight() const { return in_flight_; }  // accepted, not yet at consensus
   const FaultCounter& fault_counter() const { return counter_; }
 

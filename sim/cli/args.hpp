@@ -23,7 +23,6 @@ class Args {
     for (int i = first; i < argc; ++i) items_.emplace_back(argv[i]);
   }
   bool done() const { return pos_ >= items_.size(); }
-  const std::string& peek() const { return items_[pos_]; }
   // The next flag or argument; HelpRequested when it is --help or -h.
   std::string next() {
     if (items_[pos_] == "--help" || items_[pos_] == "-h") throw HelpRequested{};

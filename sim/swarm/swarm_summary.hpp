@@ -36,7 +36,6 @@ class SwarmSummary {
 
   bool failed() const { return !failures_.empty(); }
   const std::map<std::uint64_t, SwarmFailure>& failures() const { return failures_; }
-  std::size_t seeds_run() const { return seeds_.size(); }
   nlohmann::ordered_json to_json() const;
 
  private:
