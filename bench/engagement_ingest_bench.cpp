@@ -1,6 +1,6 @@
 // BM_EngagementIngest: engagement events per wall second through the engine's
 // ingestion path, commit included. In this engine engagements arrive by polling
-// (DESIGN.md, rate limits): a poll round looks up metrics for up to 100 tweets a
+// (docs/DESIGN.md, rate limits): a poll round looks up metrics for up to 100 tweets a
 // request, pages through the engager list of every kind whose count changed, and
 // records each (campaign, user, kind) with INSERT OR IGNORE in one transaction per
 // (campaign, kind). Each iteration builds a fresh engine with kCampaigns RUNNING

@@ -1,6 +1,6 @@
 // Configuration of the mock Hedera network: the fault knobs (`world.faults.hedera`,
 // replaceable mid-run), the starting balances (`world.accounts`) and the network's
-// fixed windows from FIDELITY.md §2 (valid duration 15-180 s, dedup and receipts 180 s).
+// fixed windows from docs/FIDELITY.md §2 (valid duration 15-180 s, dedup and receipts 180 s).
 #pragma once
 #include <map>
 #include <string>
@@ -17,7 +17,7 @@ struct HederaFaults {
   double unknown_outcome_rate = 0;  // accepted and executed, the submit answers TIMEOUT
   engine::Duration receipt_delay_min = engine::Duration(2'000'000);  // consensus delay
   engine::Duration receipt_delay_max = engine::Duration(5'000'000);
-  // Extra knobs (FIDELITY.md "Faults a faithful mock can produce"), default off.
+  // Extra knobs (docs/FIDELITY.md "Faults a faithful mock can produce"), default off.
   double platform_not_created_rate = 0;  // precheck PLATFORM_TRANSACTION_NOT_CREATED
   double platform_not_active_rate = 0;   // precheck PLATFORM_NOT_ACTIVE
   double slow_node_rate = 0;             // TIMEOUT after slow_node_delay, no effect

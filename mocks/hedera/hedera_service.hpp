@@ -1,7 +1,7 @@
 // The mock Hedera network as one world-level service shared by every engine's
 // HederaClient: balances, the transaction-id dedup window, consensus a few virtual
 // seconds after acceptance, receipts that age out, and the mirror's lookup by memo.
-// Prechecks run in FIDELITY.md §2 order when a submit is made; the transfer itself
+// Prechecks run in docs/FIDELITY.md §2 order when a submit is made; the transfer itself
 // runs at consensus as a foreground event on the world clock (owner 0), so it
 // happens even when the submitting engine crashed. Faults come from the service's
 // own random stream and are counted as `hedera_<kind>`.
@@ -79,7 +79,6 @@ class HederaService {
   const std::vector<ExecutedTransaction>& executed() const { return executed_; }
   // Successful executions (money moved) per memo: "no double payment" is <= 1.
   std::int64_t executions_for_memo(const std::string& memo) const;
-  const std::map<std::string, std::int64_t>& executions_by_memo() const { return executions_by_memo_; }
   std::size_t in_flight() const { return in_flight_; }  // accepted, not yet at consensus
   const FaultCounter& fault_counter() const { return counter_; }
 

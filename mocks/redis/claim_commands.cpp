@@ -4,78 +4,92 @@
 
 namespace clsim::mocks {
 
+// XCLAIM's arguments after the group: min-idle, the ids, then the options.
+struct RedisMock::ClaimArgs {
+  std::int64_t min_idle_ms = 0;
+  std::vector<StreamId> ids;
+  bool force = false, justid = false;
+  std::int64_t retrycount = -1;  // -1: the delivery count goes up by one (unless JUSTID)
+  std::int64_t delivery_ms = 0;  // the claimed entries' new delivery time
+  StreamId last_id;
+};
+
+std::optional<Reply> RedisMock::parse_claim(const std::vector<std::string>& a, std::int64_t now_ms, ClaimArgs& o) {
+  auto min_idle = parse_i64(a[4]);
+  if (!min_idle) return Reply::error("ERR Invalid min-idle-time argument for XCLAIM");
+  o.min_idle_ms = *min_idle < 0 ? 0 : *min_idle;
+  std::size_t j = 5;
+  for (; j < a.size(); ++j) {
+    auto id = parse_strict_id(a[j]);
+    if (!id) break;  // perhaps the options start here
+    o.ids.push_back(*id);
+  }
+  std::int64_t delivery_ms = -1;
+  for (; j < a.size(); ++j) {
+    const bool more = j + 1 < a.size();
+    if (keyword(a[j], "FORCE")) {
+      o.force = true;
+    } else if (keyword(a[j], "JUSTID")) {
+      o.justid = true;
+    } else if ((keyword(a[j], "IDLE") || keyword(a[j], "TIME") || keyword(a[j], "RETRYCOUNT")) && more) {
+      const std::string opt = keyword(a[j], "IDLE") ? "IDLE" : keyword(a[j], "TIME") ? "TIME" : "RETRYCOUNT";
+      auto v = parse_i64(a[++j]);
+      if (!v) return Reply::error("ERR Invalid " + opt + " option argument for XCLAIM");
+      if (opt == "IDLE") delivery_ms = now_ms - *v;
+      else if (opt == "TIME") delivery_ms = *v;
+      else o.retrycount = *v;
+    } else if (keyword(a[j], "LASTID") && more) {
+      auto id = parse_strict_id(a[++j]);
+      if (!id) return Reply::error(kInvalidStreamId);
+      o.last_id = *id;
+    } else {
+      return Reply::error("ERR Unrecognized XCLAIM option '" + a[j] + "'");
+    }
+  }
+  o.delivery_ms = delivery_ms < 0 || delivery_ms > now_ms ? now_ms : delivery_ms;
+  return std::nullopt;
+}
+
+Reply RedisMock::claim(const Stream& s, Group& g, const std::string& consumer, const ClaimArgs& o,
+                       std::int64_t now_ms) {
+  auto& mine = g.consumers[consumer];
+  std::vector<Reply> claimed;
+  for (StreamId id : o.ids) {
+    auto nack = g.pel.find(id);
+    if (!s.entries.count(id)) {
+      drop_nack(g, id);  // the entry is gone: nothing left to claim
+      continue;
+    }
+    bool fresh = false;
+    if (o.force && nack == g.pel.end()) {
+      nack = g.pel.emplace(id, Nack{consumer, now_ms, 1}).first;
+      fresh = true;
+    }
+    if (nack == g.pel.end()) continue;
+    if (!fresh && o.min_idle_ms && now_ms - nack->second.delivery_ms < o.min_idle_ms) continue;
+    if (!fresh && nack->second.consumer != consumer) g.consumers[nack->second.consumer].erase(id);
+    nack->second.consumer = consumer;
+    nack->second.delivery_ms = o.delivery_ms;
+    if (o.retrycount >= 0) nack->second.deliveries = o.retrycount;
+    else if (!o.justid) ++nack->second.deliveries;
+    mine.insert(id);
+    claimed.push_back(o.justid ? Reply::bulk(id.str()) : entry_reply(s, id));
+  }
+  return Reply::array(std::move(claimed));
+}
+
 // XCLAIM key group consumer min-idle id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]
 Reply RedisMock::cmd_xclaim(const Ctx& c) {
   const auto& a = c.argv;
   bool wrong_type = false;
   Stream* s = lookup_stream(a[1], c.now_ms, wrong_type);
   if (wrong_type) return Reply::error(kWrongType);
-  if (!s || !s->groups.count(a[2]))
-    return Reply::error("NOGROUP No such key '" + a[1] + "' or consumer group '" + a[2] + "'");
+  if (!s || !s->groups.count(a[2])) return no_such_group(a[1], a[2]);
   Group& g = s->groups.at(a[2]);
-  auto min_idle = parse_i64(a[4]);
-  if (!min_idle) return Reply::error("ERR Invalid min-idle-time argument for XCLAIM");
-  const std::int64_t min_idle_ms = *min_idle < 0 ? 0 : *min_idle;
-
-  std::vector<StreamId> ids;
-  std::size_t j = 5;
-  for (; j < a.size(); ++j) {
-    auto id = parse_strict_id(a[j]);
-    if (!id) break;  // perhaps the options start here
-    ids.push_back(*id);
-  }
-  bool force = false, justid = false;
-  std::int64_t retrycount = -1, delivery_ms = -1;
-  StreamId last_id;
-  for (; j < a.size(); ++j) {
-    const bool more = j + 1 < a.size();
-    if (keyword(a[j], "FORCE")) {
-      force = true;
-    } else if (keyword(a[j], "JUSTID")) {
-      justid = true;
-    } else if ((keyword(a[j], "IDLE") || keyword(a[j], "TIME") || keyword(a[j], "RETRYCOUNT")) && more) {
-      const std::string opt = keyword(a[j], "IDLE") ? "IDLE" : keyword(a[j], "TIME") ? "TIME" : "RETRYCOUNT";
-      auto v = parse_i64(a[++j]);
-      if (!v) return Reply::error("ERR Invalid " + opt + " option argument for XCLAIM");
-      if (opt == "IDLE") delivery_ms = c.now_ms - *v;
-      else if (opt == "TIME") delivery_ms = *v;
-      else retrycount = *v;
-    } else if (keyword(a[j], "LASTID") && more) {
-      auto id = parse_strict_id(a[++j]);
-      if (!id) return Reply::error(kInvalidStreamId);
-      last_id = *id;
-    } else {
-      return Reply::error("ERR Unrecognized XCLAIM option '" + a[j] + "'");
-    }
-  }
-  if (last_id > g.last_delivered) g.last_delivered = last_id;
-  if (delivery_ms < 0 || delivery_ms > c.now_ms) delivery_ms = c.now_ms;
-
-  const std::string& consumer = a[3];
-  auto& mine = g.consumers[consumer];
-  std::vector<Reply> claimed;
-  for (StreamId id : ids) {
-    auto nack = g.pel.find(id);
-    if (!s->entries.count(id)) {
-      drop_nack(g, id);  // the entry is gone: nothing left to claim
-      continue;
-    }
-    bool fresh = false;
-    if (force && nack == g.pel.end()) {
-      nack = g.pel.emplace(id, Nack{consumer, c.now_ms, 1}).first;
-      fresh = true;
-    }
-    if (nack == g.pel.end()) continue;
-    if (!fresh && min_idle_ms && c.now_ms - nack->second.delivery_ms < min_idle_ms) continue;
-    if (!fresh && nack->second.consumer != consumer) g.consumers[nack->second.consumer].erase(id);
-    nack->second.consumer = consumer;
-    nack->second.delivery_ms = delivery_ms;
-    if (retrycount >= 0) nack->second.deliveries = retrycount;
-    else if (!justid) ++nack->second.deliveries;
-    mine.insert(id);
-    claimed.push_back(justid ? Reply::bulk(id.str()) : entry_reply(*s, id));
-  }
-  return Reply::array(std::move(claimed));
+  ClaimArgs o;
+  if (auto error = parse_claim(a, c.now_ms, o)) return *error;
+  if (o.last_id > g.last_delivered) g.last_delivered = o.last_id;
+  return claim(*s, g, a[3], o, c.now_ms);
 }
 
 // XAUTOCLAIM key group consumer min-idle start [COUNT n] [JUSTID]
@@ -106,8 +120,7 @@ Reply RedisMock::cmd_xautoclaim(const Ctx& c) {
   bool wrong_type = false;
   Stream* s = lookup_stream(a[1], c.now_ms, wrong_type);
   if (wrong_type) return Reply::error(kWrongType);
-  if (!s || !s->groups.count(a[2]))
-    return Reply::error("NOGROUP No such key '" + a[1] + "' or consumer group '" + a[2] + "'");
+  if (!s || !s->groups.count(a[2])) return no_such_group(a[1], a[2]);
   Group& g = s->groups.at(a[2]);
   const std::string& consumer = a[3];
   auto& mine = g.consumers[consumer];

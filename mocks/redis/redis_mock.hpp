@@ -124,6 +124,31 @@ class RedisMock {
   Reply cmd_xclaim(const Ctx&);
   Reply cmd_xautoclaim(const Ctx&);
 
+  // The parts of the longer stream commands. A parse or check gives the error
+  // reply the real server would give, or nullopt with its output filled.
+  struct ReadGroupArgs;  // group_commands.cpp
+  struct PendingArgs;    // group_commands.cpp
+  struct ClaimArgs;      // claim_commands.cpp
+  static std::optional<Reply> check_xgroup_args(const std::vector<std::string>& argv, const std::string& sub,
+                                                bool& mkstream);
+  // XGROUP CREATE's or SETID's id ("$": the stream's top id).
+  static std::optional<Reply> xgroup_id(const std::string& arg, const std::string& sub, const Stream* s,
+                                        StreamId& id);
+  static std::optional<Reply> parse_read_group(const std::vector<std::string>& argv, ReadGroupArgs& out);
+  // The id each stream is read after (">": kStreamIdMax), checked stream by stream.
+  std::optional<Reply> read_group_ids(const Ctx& c, const ReadGroupArgs& r, std::vector<StreamId>& ids);
+  // XREADGROUP with an id: the consumer's own pending entries after it, each
+  // re-read counted as a delivery.
+  static std::vector<Reply> reread_pending(const Stream& s, Group& g, const std::set<StreamId>& mine,
+                                           StreamId after, std::int64_t count, std::int64_t now_ms);
+  static std::optional<Reply> parse_pending(const std::vector<std::string>& argv, PendingArgs& out);
+  static Reply pending_summary(const Group& g);
+  static Reply pending_rows(const Group& g, const PendingArgs& p, std::int64_t now_ms);
+  static std::optional<Reply> parse_claim(const std::vector<std::string>& argv, std::int64_t now_ms, ClaimArgs& out);
+  static Reply claim(const Stream& s, Group& g, const std::string& consumer, const ClaimArgs& o,
+                     std::int64_t now_ms);
+  static Reply no_such_group(const std::string& key, const std::string& group, const char* suffix = "");
+
   // XREADGROUP ">": up to `count` (0 = all) never-delivered entries, into the PEL.
   std::vector<StreamId> read_new(Stream& s, Group& g, const std::string& consumer, std::size_t count,
                                  std::int64_t now_ms, bool noack);
@@ -145,7 +170,7 @@ class RedisMock {
   ClientId next_client_ = 1;
 };
 
-// Error texts shared with the real server (FIDELITY.md section 3).
+// Error texts shared with the real server (docs/FIDELITY.md section 3).
 inline constexpr const char* kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr const char* kSyntaxError = "ERR syntax error";
 inline constexpr const char* kNotInteger = "ERR value is not an integer or out of range";

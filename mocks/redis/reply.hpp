@@ -26,7 +26,6 @@ struct Reply {
   static Reply array(std::vector<Reply> e = {}) { return {Type::array, {}, 0, std::move(e)}; }
 
   bool is_error() const { return type == Type::error; }
-  bool is_nil() const { return type == Type::nil_bulk || type == Type::nil_array; }
   // One line, unambiguous: "+OK", "-ERR ...", ":3", "\"bulk\"", "(nil)", "(nil-array)", "[a, b]".
   std::string to_string() const;
 

@@ -64,17 +64,11 @@ Reply RedisMock::cmd_xadd(const Ctx& c) {
   return Reply::bulk(id.str());
 }
 
-// XGROUP CREATE key group <id|$> [MKSTREAM] [ENTRIESREAD n] | DESTROY key group | SETID key group <id|$>
-Reply RedisMock::cmd_xgroup(const Ctx& c) {
-  const auto& a = c.argv;
-  const std::string& opt = a[1];
-  const std::string sub = keyword(opt, "CREATE") ? "create" : keyword(opt, "DESTROY") ? "destroy" : keyword(opt, "SETID") ? "setid" : "";
-  if (sub.empty()) return Reply::error("ERR unknown subcommand '" + opt + "'. Try XGROUP HELP.");
+std::optional<Reply> RedisMock::check_xgroup_args(const std::vector<std::string>& a, const std::string& sub,
+                                                  bool& mkstream) {
   const std::size_t min_args = sub == "destroy" ? 4 : 5;
   if (a.size() < min_args || (sub == "destroy" && a.size() != 4))
     return Reply::error("ERR wrong number of arguments for 'xgroup|" + sub + "' command");
-
-  bool mkstream = false;
   if (sub == "create") {
     for (std::size_t i = 5; i < a.size(); ++i) {
       if (keyword(a[i], "MKSTREAM")) {
@@ -82,13 +76,40 @@ Reply RedisMock::cmd_xgroup(const Ctx& c) {
       } else if (keyword(a[i], "ENTRIESREAD") && i + 1 < a.size()) {
         ++i;  // lag bookkeeping only; nothing here reads it
       } else {
-        return Reply::error("ERR unknown subcommand or wrong number of arguments for '" + opt +
+        return Reply::error("ERR unknown subcommand or wrong number of arguments for '" + a[1] +
                             "'. Try XGROUP HELP.");
       }
     }
   } else if (sub == "setid" && a.size() != 5) {
     return Reply::error(kSyntaxError);
   }
+  return std::nullopt;
+}
+
+std::optional<Reply> RedisMock::xgroup_id(const std::string& arg, const std::string& sub, const Stream* s,
+                                          StreamId& id) {
+  if (arg == "$") {
+    id = s ? s->last_id : StreamId{};
+  } else if (sub == "create") {
+    auto parsed = parse_strict_id(arg);
+    if (!parsed) return Reply::error(kInvalidStreamId);
+    id = *parsed;
+  } else {
+    auto parsed = parse_interval_id(arg, 0);
+    if (!parsed || parsed->exclusive) return Reply::error(kInvalidStreamId);
+    id = parsed->id;
+  }
+  return std::nullopt;
+}
+
+// XGROUP CREATE key group <id|$> [MKSTREAM] [ENTRIESREAD n] | DESTROY key group | SETID key group <id|$>
+Reply RedisMock::cmd_xgroup(const Ctx& c) {
+  const auto& a = c.argv;
+  const std::string& opt = a[1];
+  const std::string sub = keyword(opt, "CREATE") ? "create" : keyword(opt, "DESTROY") ? "destroy" : keyword(opt, "SETID") ? "setid" : "";
+  if (sub.empty()) return Reply::error("ERR unknown subcommand '" + opt + "'. Try XGROUP HELP.");
+  bool mkstream = false;
+  if (auto error = check_xgroup_args(a, sub, mkstream)) return *error;
 
   bool wrong_type = false;
   Stream* s = lookup_stream(a[2], c.now_ms, wrong_type);
@@ -106,17 +127,7 @@ Reply RedisMock::cmd_xgroup(const Ctx& c) {
     return Reply::integer_of(erased ? 1 : 0);
   }
   StreamId id;
-  if (a[4] == "$") {
-    id = s ? s->last_id : StreamId{};
-  } else if (sub == "create") {
-    auto parsed = parse_strict_id(a[4]);
-    if (!parsed) return Reply::error(kInvalidStreamId);
-    id = *parsed;
-  } else {
-    auto parsed = parse_interval_id(a[4], 0);
-    if (!parsed || parsed->exclusive) return Reply::error(kInvalidStreamId);
-    id = parsed->id;
-  }
+  if (auto error = xgroup_id(a[4], sub, s, id)) return *error;
   if (sub == "setid") {
     s->groups[group].last_delivered = id;
   } else {

@@ -1,5 +1,5 @@
 // The X API's answers as the engine sees them: HTTP status plus RFC 7807 problem
-// title/detail, worded as the real service words them (FIDELITY.md §1), and the
+// title/detail, worded as the real service words them (docs/FIDELITY.md §1), and the
 // tweet length rule (code points, a URL weighted 23).
 #pragma once
 #include <string>

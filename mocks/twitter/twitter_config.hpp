@@ -1,6 +1,6 @@
 // Configuration of the mock X API v2: the fault knobs (`world.faults.twitter`,
 // replaceable mid-run), the audience model (`world.audience`) and the fixed facts
-// of the service (rate-limit table, duplicate window, search lag) from FIDELITY.md §1.
+// of the service (rate-limit table, duplicate window, search lag) from docs/FIDELITY.md §1.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -29,7 +29,7 @@ struct TwitterFaults {
   bool rate_limit = false;               // apply TwitterConfig::rate_limits (429)
   engine::Duration latency_min = engine::Duration(50'000);
   engine::Duration latency_max = engine::Duration(400'000);
-  // Extra knobs (FIDELITY.md "Faults a faithful mock can produce"), default off.
+  // Extra knobs (docs/FIDELITY.md "Faults a faithful mock can produce"), default off.
   double error_after_create_rate = 0;  // POST: tweet created, answer is a 5xx
   double unauthorized_rate = 0;        // 401 Unauthorized
   double forbidden_rate = 0;           // 403 Client Forbidden (client-not-enrolled)
@@ -74,7 +74,7 @@ struct TwitterConfig {
       "Reply to this conversation is not allowed because you have not been mentioned or "
       "otherwise engaged by the author of the post you are replying to.";
 
-  // FIDELITY.md §1 current values: POST 100/15 min per user and 10,000/24 h per app;
+  // docs/FIDELITY.md §1 current values: POST 100/15 min per user and 10,000/24 h per app;
   // search 450/15 min (app auth; replies share it); engager lists 75/15 min each;
   // tweet lookup 300/15 min per app (the older documented app value; conservative).
   static std::vector<RateLimitRule> default_rate_limits();

@@ -13,18 +13,25 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// --help or -h where a flag or argument may stand: main prints the command's
+// usage and exits 0. Not a std::exception, so no handler of errors takes it.
+struct HelpRequested {};
+
 class Args {
  public:
   Args(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) items_.emplace_back(argv[i]);
   }
   bool done() const { return pos_ >= items_.size(); }
-  const std::string& peek() const { return items_[pos_]; }
-  std::string next() { return items_[pos_++]; }
-  // The value after a flag; a usage error when missing.
+  // The next flag or argument; HelpRequested when it is --help or -h.
+  std::string next() {
+    if (items_[pos_] == "--help" || items_[pos_] == "-h") throw HelpRequested{};
+    return items_[pos_++];
+  }
+  // The value after a flag, whatever it is; a usage error when missing.
   std::string value(const std::string& flag) {
     if (done()) throw UsageError(flag + " needs a value");
-    return next();
+    return items_[pos_++];
   }
   std::uint64_t u64(const std::string& flag) { return parse_u64(flag, value(flag)); }
 

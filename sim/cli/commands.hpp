@@ -1,6 +1,7 @@
-// The clsim subcommands. Each returns the process exit code (CONTRACTS.md):
+// The clsim subcommands. Each returns the process exit code (docs/CONTRACTS.md):
 // 0 everything held, 1 a check or invariant failed, 2 bad input, 3 harness error.
 #pragma once
+#include <string>
 
 namespace clsim::cli {
 
@@ -12,6 +13,7 @@ int minimize_command(int argc, char** argv);           // clsim minimize ... (si
 int swarm_command(int argc, char** argv);              // clsim swarm ... (sim/cli/swarm_command.cpp)
 int random_run_command(int argc, char** argv);         // clsim run --random ...
 int shrink_command(int argc, char** argv);             // clsim shrink ... (sim/swarm/shrinker.hpp)
-void print_help();
+void print_help();                                     // clsim --help: the whole usage
+void print_command_help(const std::string& command);   // clsim COMMAND --help (sim/cli/help.cpp)
 
 }  // namespace clsim::cli

@@ -1,6 +1,7 @@
 // clsim list crash-points | faults | invariants
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
@@ -11,9 +12,11 @@ namespace clsim::cli {
 
 int list_command(int argc, char** argv) {
   Args a(argc, argv, 2);
-  if (a.done()) throw UsageError("list what? crash-points, faults or invariants");
-  const std::string what = a.next();
-  if (!a.done()) throw UsageError("list takes one argument");
+  std::vector<std::string> args;
+  while (!a.done()) args.push_back(a.next());
+  if (args.empty()) throw UsageError("list what? crash-points, faults or invariants");
+  if (args.size() > 1) throw UsageError("list takes one argument");
+  const std::string& what = args.front();
   if (what == "crash-points") {
     for (const auto& c : sim::crash_point_catalogue()) std::printf("%-24s %s\n", c.name, c.help);
   } else if (what == "faults") {

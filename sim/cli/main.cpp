@@ -26,8 +26,10 @@ int main(int argc, char** argv) {
     if (cmd == "shrink") return shrink_command(argc, argv);
     std::fprintf(stderr, "clsim: unknown command '%s' (see clsim --help)\n", cmd.c_str());
     return 2;
+  } catch (const HelpRequested&) {
+    return print_command_help(cmd), 0;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "clsim %s: %s (see clsim --help)\n", cmd.c_str(), e.what());
+    std::fprintf(stderr, "clsim %s: %s (see clsim %s --help)\n", cmd.c_str(), e.what(), cmd.c_str());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "clsim: internal error: %s\n", e.what());

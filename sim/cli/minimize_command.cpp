@@ -4,10 +4,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "reports/atomic_file.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/random_flags.hpp"
+#include "sim/cli/report_files.hpp"
 #include "sim/replay/minimizer.hpp"
 
 namespace clsim::cli {
@@ -44,11 +44,7 @@ int minimize_command(int argc, char** argv) {
     std::fprintf(stderr, "clsim minimize: %s does not fail when replayed; nothing written\n", log_path.c_str());
     return 2;
   }
-  std::string error;
-  if (!reports::write_file_atomically(out_path, result.text, &error)) {
-    std::fprintf(stderr, "clsim minimize: %s\n", error.c_str());
-    return 2;
-  }
+  if (!write_output(out_path, result.text, "minimize")) return 2;
   std::printf("minimize: %s\n  failure: %s\n  lines: %zu before, %zu after\n  replays tried: %d\n  wrote %s\n",
               log_path.c_str(), result.signature.c_str(), result.lines_before, result.lines_after, result.replays,
               out_path.c_str());

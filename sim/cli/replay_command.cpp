@@ -1,14 +1,13 @@
-// clsim replay: feeds an event log to a fresh simulated world (CONTRACTS.md
+// clsim replay: feeds an event log to a fresh simulated world (docs/CONTRACTS.md
 // "Replay"), prints the summary and the divergences, writes report and HTML whole.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
-#include "reports/atomic_file.hpp"
-#include "reports/html_report.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/report_files.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/replay/replayer.hpp"
 #include "sim/world/report.hpp"
@@ -62,6 +61,47 @@ std::string read_text(const std::string& path) {
   return buf.str();
 }
 
+std::string replay_repro(const ReplayFlags& flags, std::uint64_t seed) {
+  std::string repro = "build/clsim replay " + flags.log_path + " --seed " + std::to_string(seed);
+  if (!flags.check_path.empty()) repro += " --check " + flags.check_path;
+  repro += flags.mutate_flags;
+  if (flags.match_window_s != 60) repro += " --match-window " + std::to_string(flags.match_window_s);
+  return repro;
+}
+
+// The run report with what the replay adds: divergences, refusals and how the log was fed.
+nlohmann::ordered_json replay_report(const ReplayFlags& flags, const sim::EventLog& log, sim::ReplayResult& result,
+                                     const std::string& text, double wall_s, const std::string& repro) {
+  sim::RunInfo info{flags.log_path, "replay " + flags.log_path, result.seed, result.exit_code, wall_s,
+                    sim::sha256_hex(text), repro};
+  auto report = sim::build_report(info, *result.sim);
+  report["divergences"] = sim::to_json(result.divergences);
+  auto refusals = nlohmann::ordered_json::array();
+  for (const auto& r : result.refusals) refusals.push_back({{"line", r.line}, {"type", r.type}, {"reason", r.reason}});
+  report["refusals"] = refusals;
+  report["replay"] = {{"log", flags.log_path},
+                      {"lines", log.lines.size()},
+                      {"lines_fed", result.lines_fed},
+                      {"skipped", log.skipped.size()},
+                      {"time_shift_us", result.shift_us},
+                      {"match_window_us", std::int64_t(flags.match_window_s) * 1'000'000},
+                      {"lines_per_second", wall_s > 0 ? double(result.lines_fed) / wall_s : 0.0}};
+  return report;
+}
+
+void print_replay(const ReplayFlags& flags, const sim::ReplayResult& result, const nlohmann::ordered_json& report,
+                  const std::string& repro) {
+  if (!flags.quiet) {
+    print_summary(stdout, report);
+    std::printf("replay: %zu lines fed, %zu divergences, %zu refusals\n", std::size_t(result.lines_fed),
+                result.divergences.size(), result.refusals.size());
+    for (const auto& d : result.divergences)
+      std::printf("  line %d: %s %s of %s\n", d.line, d.kind.c_str(), d.type.c_str(), d.campaign_id.c_str());
+  } else if (result.exit_code != 0) {
+    std::fprintf(stderr, "FAIL %s (repro: %s)\n", flags.log_path.c_str(), repro.c_str());
+  }
+}
+
 }  // namespace
 
 int replay_command(int argc, char** argv) {
@@ -88,43 +128,10 @@ int replay_command(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", result.error.c_str());
     return 2;
   }
-  std::string repro = "build/clsim replay " + flags.log_path + " --seed " + std::to_string(result.seed);
-  if (!flags.check_path.empty()) repro += " --check " + flags.check_path;
-  repro += flags.mutate_flags;
-  if (flags.match_window_s != 60) repro += " --match-window " + std::to_string(flags.match_window_s);
-  sim::RunInfo info{flags.log_path, "replay " + flags.log_path, result.seed, result.exit_code, wall_s,
-                    sim::sha256_hex(text), repro};
-  auto report = sim::build_report(info, *result.sim);
-  report["divergences"] = sim::to_json(result.divergences);
-  auto refusals = nlohmann::ordered_json::array();
-  for (const auto& r : result.refusals) refusals.push_back({{"line", r.line}, {"type", r.type}, {"reason", r.reason}});
-  report["refusals"] = refusals;
-  report["replay"] = {{"log", flags.log_path},
-                      {"lines", log.lines.size()},
-                      {"lines_fed", result.lines_fed},
-                      {"skipped", log.skipped.size()},
-                      {"time_shift_us", result.shift_us},
-                      {"match_window_us", std::int64_t(flags.match_window_s) * 1'000'000},
-                      {"lines_per_second", wall_s > 0 ? double(result.lines_fed) / wall_s : 0.0}};
-  if (!flags.quiet) {
-    print_summary(stdout, report);
-    std::printf("replay: %zu lines fed, %zu divergences, %zu refusals\n", std::size_t(result.lines_fed),
-                result.divergences.size(), result.refusals.size());
-    for (const auto& d : result.divergences)
-      std::printf("  line %d: %s %s of %s\n", d.line, d.kind.c_str(), d.type.c_str(), d.campaign_id.c_str());
-  } else if (result.exit_code != 0) {
-    std::fprintf(stderr, "FAIL %s (repro: %s)\n", flags.log_path.c_str(), repro.c_str());
-  }
-  std::string error;
-  if (!flags.report_path.empty() &&
-      !reports::write_file_atomically(flags.report_path, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", &error)) {
-    std::fprintf(stderr, "clsim replay: %s\n", error.c_str());
-    return std::max(result.exit_code, 2);
-  }
-  if (!flags.html_path.empty() && !reports::write_file_atomically(flags.html_path, reports::render_html(report), &error)) {
-    std::fprintf(stderr, "clsim replay: %s\n", error.c_str());
-    return std::max(result.exit_code, 2);
-  }
+  const std::string repro = replay_repro(flags, result.seed);
+  const auto report = replay_report(flags, log, result, text, wall_s, repro);
+  print_replay(flags, result, report, repro);
+  if (!write_report_files(report, flags.report_path, flags.html_path, "replay")) return std::max(result.exit_code, 2);
   return result.exit_code;
 }
 

@@ -6,12 +6,12 @@
 #include <memory>
 #include <unistd.h>
 
-#include "reports/atomic_file.hpp"
-#include "reports/html_report.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/capture_file.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/progress_line.hpp"
+#include "sim/cli/random_flags.hpp"
+#include "sim/cli/report_files.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/lua/script_runner.hpp"
 #include "sim/world/report.hpp"
@@ -46,13 +46,7 @@ RunFlags parse(int argc, char** argv) {
     else if (arg == "--max-events") f.max_events = a.u64(arg);
     else if (arg == "--quiet") f.quiet = true;
     else if (arg == "--suite") f.suite = true;
-    else if (arg == "--mutate") {
-      const std::string m = a.value(arg);
-      if (m == "skip_inbox_dedup") f.mutations.skip_inbox_dedup = true;
-      else if (m == "skip_duplicate_tweet_check") f.mutations.skip_duplicate_tweet_check = true;
-      else if (m == "pay_without_idempotent_id") f.mutations.pay_without_idempotent_id = true;
-      else throw UsageError("unknown mutation '" + m + "' (skip_inbox_dedup, skip_duplicate_tweet_check, pay_without_idempotent_id)");
-    }
+    else if (arg == "--mutate") read_mutation(a.value(arg), f.mutations);
     else if (arg == "--set") {
       const std::string kv = a.value(arg);
       const auto eq = kv.find('=');
@@ -99,14 +93,68 @@ class TraceFile {
   bool committed_ = false;
 };
 
+sim::lua::ScriptOptions script_options(const RunFlags& flags, const std::string& script, TraceFile* trace_file) {
+  sim::lua::ScriptOptions opts;
+  opts.script_path = script;
+  opts.seed = flags.seed;
+  opts.args = flags.sets;
+  opts.lib_dir = flags.lib_dir;
+  opts.max_events = flags.max_events;
+  opts.mutations = flags.mutations;
+  if (trace_file) opts.trace_sink = [trace_file](const std::string& line) { trace_file->write(line); };
+  return opts;
+}
+
+// The run's report, printed as its summary (or a FAIL line when quiet); a
+// stand-in naming the error when the script never built its world.
+nlohmann::ordered_json run_report(const RunFlags& flags, const std::string& script, sim::lua::ScriptResult& result,
+                                  double wall_s) {
+  if (!result.sim) {
+    std::fprintf(stderr, "%s\n", result.error.c_str());
+    return {{"clsim_report", 1}, {"scenario", script}, {"result", sim::result_name(result.exit_code)},
+            {"error", result.error}};
+  }
+  sim::RunInfo info{script, result.scenario_name, result.seed, result.exit_code, wall_s, result.script_sha256,
+                    repro_for(script, result.seed, flags.lib_dir, flags.mutations)};
+  auto report = sim::build_report(info, *result.sim);
+  if (result.exit_code == 2) report["error"] = result.error;
+  if (!flags.quiet) print_summary(stdout, report);
+  else if (result.exit_code != 0) std::fprintf(stderr, "FAIL %s (repro: %s)\n", script.c_str(), info.repro.c_str());
+  return report;
+}
+
+// Runs one script, its report appended to `runs`; the exit code it earned.
+int run_one(const RunFlags& flags, const std::string& script, TraceFile* trace_file, nlohmann::ordered_json& runs) {
+  sim::lua::ScriptOptions opts = script_options(flags, script, trace_file);
+  std::unique_ptr<CaptureFile> capture;
+  if (!flags.capture_path.empty()) {
+    capture = std::make_unique<CaptureFile>(flags.capture_path);
+    opts.trace_sink = capture->chain(opts.trace_sink);
+  }
+  int worst = 0;
+  // Wall time is for people reading the report; it never reaches the trace.
+  const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
+  ProgressLine progress(script, wall_start);
+  auto result = sim::lua::run_script(opts, [&](sim::World& w) {
+    if (!flags.quiet && ::isatty(STDERR_FILENO)) w.set_progress([&](sim::World& world) { progress.update(world); });
+  });
+  progress.clear();
+  if (std::string cap_error; capture && !capture->commit(result.sim.get(), &cap_error)) {
+    std::fprintf(stderr, "clsim run: %s\n", cap_error.c_str());
+    worst = 2;
+  }
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
+  worst = std::max(worst, result.exit_code);
+  runs.push_back(run_report(flags, script, result, wall_s));
+  return worst;
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
   for (int i = 2; i < argc; ++i)
     if (std::string(argv[i]) == "--random") return random_run_command(argc, argv);  // sim/cli/swarm_command.cpp
   const RunFlags flags = parse(argc, argv);
-  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
-  int worst = 0;
   std::unique_ptr<TraceFile> trace_file;
   if (!flags.trace_path.empty()) {
     trace_file = std::make_unique<TraceFile>(flags.trace_path);
@@ -115,47 +163,9 @@ int run_command(int argc, char** argv) {
       return 2;
     }
   }
-  for (const auto& script : flags.scripts) {
-    sim::lua::ScriptOptions opts;
-    opts.script_path = script;
-    opts.seed = flags.seed;
-    opts.args = flags.sets;
-    opts.lib_dir = flags.lib_dir;
-    opts.max_events = flags.max_events;
-    opts.mutations = flags.mutations;
-    if (trace_file) opts.trace_sink = [&](const std::string& line) { trace_file->write(line); };
-    std::unique_ptr<CaptureFile> capture;
-    if (!flags.capture_path.empty()) {
-      capture = std::make_unique<CaptureFile>(flags.capture_path);
-      opts.trace_sink = capture->chain(opts.trace_sink);
-    }
-    // Wall time is for people reading the report; it never reaches the trace.
-    const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
-    ProgressLine progress(script, wall_start);
-    auto result = sim::lua::run_script(opts, [&](sim::World& w) {
-      if (!flags.quiet && ::isatty(STDERR_FILENO)) w.set_progress([&](sim::World& world) { progress.update(world); });
-    });
-    progress.clear();
-    if (std::string cap_error; capture && !capture->commit(result.sim.get(), &cap_error)) {
-      std::fprintf(stderr, "clsim run: %s\n", cap_error.c_str());
-      worst = std::max(worst, 2);
-    }
-    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
-    worst = std::max(worst, result.exit_code);
-    if (!result.sim) {
-      std::fprintf(stderr, "%s\n", result.error.c_str());
-      runs.push_back({{"clsim_report", 1}, {"scenario", script}, {"result", sim::result_name(result.exit_code)},
-                      {"error", result.error}});
-      continue;
-    }
-    sim::RunInfo info{script, result.scenario_name, result.seed, result.exit_code, wall_s, result.script_sha256,
-                      repro_for(script, result.seed, flags.lib_dir, flags.mutations)};
-    auto report = sim::build_report(info, *result.sim);
-    if (result.exit_code == 2) report["error"] = result.error;
-    if (!flags.quiet) print_summary(stdout, report);
-    else if (result.exit_code != 0) std::fprintf(stderr, "FAIL %s (repro: %s)\n", script.c_str(), info.repro.c_str());
-    runs.push_back(std::move(report));
-  }
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  int worst = 0;
+  for (const auto& script : flags.scripts) worst = std::max(worst, run_one(flags, script, trace_file.get(), runs));
   if (trace_file && !trace_file->commit()) {
     std::fprintf(stderr, "clsim run: %s: cannot write the trace file\n", flags.trace_path.c_str());
     return std::max(worst, 2);
@@ -167,17 +177,7 @@ int run_command(int argc, char** argv) {
     out = {{"clsim_suite", 1}, {"result", sim::result_name(worst)}, {"runs", runs}};
     if (!flags.quiet) print_suite_summary(stdout, out);
   }
-  std::string error;
-  if (!flags.report_path.empty() &&
-      !reports::write_file_atomically(flags.report_path, out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", &error)) {
-    std::fprintf(stderr, "clsim run: %s\n", error.c_str());
-    return std::max(worst, 2);
-  }
-  if (!flags.html_path.empty() &&
-      !reports::write_file_atomically(flags.html_path, reports::render_html(out), &error)) {
-    std::fprintf(stderr, "clsim run: %s\n", error.c_str());
-    return std::max(worst, 2);
-  }
+  if (!write_report_files(out, flags.report_path, flags.html_path, "run")) return std::max(worst, 2);
   return worst;
 }
 

@@ -17,12 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "reports/atomic_file.hpp"
-#include "reports/html_report.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/progress_line.hpp"
 #include "sim/cli/random_flags.hpp"
+#include "sim/cli/report_files.hpp"
 #include "sim/cli/summary.hpp"
 #include "sim/swarm/random_run.hpp"
 #include "sim/swarm/required_coverage.hpp"
@@ -48,13 +47,6 @@ std::vector<std::string> mutation_args(const engine::Mutations& m) {
 }
 
 std::string dump_line(const json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
-bool write_out(const std::string& path, const std::string& text, const char* cmd) {
-  std::string error;
-  if (reports::write_file_atomically(path, text, &error)) return true;
-  std::fprintf(stderr, "clsim %s: %s\n", cmd, error.c_str());
-  return false;
-}
 
 // ---- clsim run --random ---------------------------------------------------
 
@@ -234,7 +226,8 @@ int write_swarm(const SwarmFlags& f, const sim::SwarmSummary& summary, const std
     std::filesystem::create_directories(f.out_dir, ec);
     std::string runs;
     for (const auto& l : lines) runs += l + "\n";
-    if (!write_out(f.out_dir + "/runs.jsonl", runs, "swarm") || !write_out(f.out_dir + "/summary.json", text, "swarm"))
+    if (!write_output(f.out_dir + "/runs.jsonl", runs, "swarm") ||
+        !write_output(f.out_dir + "/summary.json", text, "swarm"))
       return 2;
   }
   for (const auto& [seed, fail] : summary.failures()) {
@@ -295,7 +288,7 @@ int random_run_command(int argc, char** argv) {
     else if (arg == "--max-events") opts.max_events = a.u64(arg);
     else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
     else if (read_bias_flag(a, arg, opts.bias)) continue;
-    else throw UsageError("run --random takes --seed N [--report F] [--html F] [--quiet] [--max-events N] [--mutate M] [--focused] [--fault S.K=V] [--crash-at P] [--late-heal], not '" + arg + "'");
+    else throw UsageError("unexpected argument '" + arg + "' for run --random");
   }
   if (!seed_given) throw UsageError("run --random needs --seed N");
   const auto wall_start = Clock::now();
@@ -314,9 +307,7 @@ int random_run_command(int argc, char** argv) {
   else if (result.exit_code != 0)
     std::fprintf(stderr, "FAIL random seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(opts.seed),
                  result.first_failure().c_str(), report.value("repro", "").c_str());
-  if (!report_path.empty() && !write_out(report_path, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "run"))
-    return std::max(result.exit_code, 2);
-  if (!html_path.empty() && !write_out(html_path, reports::render_html(report), "run")) return std::max(result.exit_code, 2);
+  if (!write_report_files(report, report_path, html_path, "run")) return std::max(result.exit_code, 2);
   return result.exit_code;
 }
 

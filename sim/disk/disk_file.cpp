@@ -18,7 +18,6 @@ DiskFile::DiskFile(SimDisk& disk, std::string name, std::shared_ptr<DiskNode> no
       power_epoch_(disk.power_epoch()),
       delete_on_close_(delete_on_close) {
   ++node_->open_handles;
-  disk_.count_handle(+1);
 }
 
 DiskFile::~DiskFile() {
@@ -26,7 +25,6 @@ DiskFile::~DiskFile() {
   // A dead handle's locks went with the power; the node's locks are the new life's.
   if (!dead()) node_->locks.unlock(lock_level_, SQLITE_LOCK_NONE);
   --node_->open_handles;
-  disk_.count_handle(-1);
   // Bypasses the frozen check: a temporary file vanishes with its process.
   if (delete_on_close_) disk_.forget(name_, node_);
 }

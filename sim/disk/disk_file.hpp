@@ -54,7 +54,6 @@ class DiskFile {
   int lock(int level);
   int unlock(int level);
   bool check_reserved() const { return !dead() && node_->locks.reserved(); }
-  int lock_level() const { return lock_level_; }
 
   int shm_map(int region, int region_bytes, bool extend, void volatile** out);
   int shm_lock(int offset, int n, int flags);

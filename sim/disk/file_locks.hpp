@@ -15,8 +15,6 @@ class FileLocks {
   void unlock(int& held, int to);
   // Some handle holds RESERVED or more.
   bool reserved() const;
-  int level() const { return level_; }
-  int shared_holders() const { return shared_; }
 
  private:
   int level_ = 0;   // the highest level any handle holds

@@ -20,8 +20,6 @@ class SharedMemory {
   int lock(std::uint64_t conn, int offset, int n, int flags);
   // Drops the connection's locks and mapping. True when no connection is left.
   bool unmap(std::uint64_t conn);
-  bool mapped_by(std::uint64_t conn) const { return conns_.count(conn) != 0; }
-  std::size_t connections() const { return conns_.size(); }
 
  private:
   struct Masks {

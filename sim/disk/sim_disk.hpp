@@ -94,8 +94,6 @@ class SimDisk {
   std::uint64_t syncs() const { return syncs_; }
   // Power losses so far; a handle opened before the last one is dead.
   std::uint64_t power_epoch() const { return power_epoch_; }
-  // Handles open on any file, deleted ones included.
-  int open_handles() const { return open_handles_; }
 
   engine::TimePoint now() const { return now_(); }
   void fill_random(std::uint8_t* out, std::size_t n);
@@ -105,7 +103,6 @@ class SimDisk {
   bool inject_ioerr(const char* op, const std::string& file);
   bool inject_full();
   void count_sync() { ++syncs_; }
-  void count_handle(int delta) { open_handles_ += delta; }
   // Drops `name` if it still names `node` (a delete-on-close handle closing).
   void forget(const std::string& name, const std::shared_ptr<DiskNode>& node);
 
@@ -120,7 +117,6 @@ class SimDisk {
   std::uint64_t next_temp_ = 1;
   std::uint64_t syncs_ = 0;
   std::uint64_t power_epoch_ = 0;
-  int open_handles_ = 0;
   std::unique_ptr<SimVfs> vfs_;
 };
 

@@ -35,7 +35,6 @@ class ScenarioContext {
   ScenarioContext(ScriptOptions options, std::string script_text)
       : options_(std::move(options)), script_text_(std::move(script_text)) {}
 
-  const ScriptOptions& options() const { return options_; }
   const std::string& script_text() const { return script_text_; }
   std::uint64_t effective_seed() const { return options_.seed ? *options_.seed : script_seed_.value_or(1); }
 

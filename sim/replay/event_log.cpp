@@ -91,13 +91,101 @@ std::optional<LineKind> kind_of(const std::string& t) {
   return std::nullopt;
 }
 
+namespace {
+
+// One line's JSON object; a LogError naming the line otherwise.
+json parse_object(std::string_view body, const std::string& where) {
+  json obj;
+  try {
+    obj = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw LogError(where + "malformed JSON: " + e.what());
+  }
+  if (!obj.is_object()) throw LogError(where + "malformed line: expected a JSON object");
+  return obj;
+}
+
+WorldLine read_world_line(const LineFields& f, int number, std::int64_t ts, std::string_view body) {
+  WorldLine w{number, ts, 1, nlohmann::ordered_json::object(), std::string(body)};
+  const json payload = f.object_or_empty("payload");
+  const LineFields p{payload, f.where, "payload."};
+  if (payload.contains("seed")) w.seed = std::uint64_t(p.integer("seed", 0));
+  if (payload.contains("world")) w.world = nlohmann::ordered_json::parse(p.object("world").dump());
+  return w;
+}
+
+LogLine read_log_line(const LineFields& f, int number, std::int64_t ts, std::string canonical, LineKind kind,
+                      std::string_view body) {
+  LogLine l;
+  l.line = number;
+  l.ts_us = ts;
+  l.type = std::move(canonical);
+  l.kind = kind;
+  l.event_id = f.string("event_id");
+  l.campaign_id = f.optional_string("campaign_id");
+  l.user_id = f.optional_string("user_id");
+  l.payload = f.object_or_empty("payload");
+  l.text = std::string(body);
+  check_payload(l, f);
+  return l;
+}
+
+// Reads a log line by line, holding what the order rules need: the world line
+// comes first, times never go back, a repeated event_id is a duplicate delivery.
+class LogReader {
+ public:
+  LogReader(const std::string& file, bool lenient) : lenient_(lenient) { log_.file = file; }
+
+  void line(std::string_view body, int number) {
+    const std::string where = log_.file + ":" + std::to_string(number) + ": ";
+    const json obj = parse_object(body, where);
+    const LineFields f{obj, where};
+    const std::string type = f.string("type");
+    const std::int64_t ts = read_time(f);
+    if (type == kWorldConfigType) {
+      if (any_line_) f.fail(std::string(kWorldConfigType) + " must be the first line of the log");
+      log_.config = read_world_line(f, number, ts, body);
+      advance(number, ts);
+      return;
+    }
+    const std::string canonical = canonical_type(type);
+    const auto kind = kind_of(canonical);
+    if (!kind) {
+      if (!lenient_) f.fail("unknown event type '" + type + "' (--lenient skips it)");
+      log_.skipped.push_back(where + "unknown event type '" + type + "' skipped");
+      return;
+    }
+    if (any_line_ && ts < prev_ts_)
+      f.fail("timestamp " + std::to_string(ts) + " goes backwards: line " + std::to_string(prev_line_) + " has " +
+             std::to_string(prev_ts_));
+    LogLine l = read_log_line(f, number, ts, canonical, *kind, body);
+    auto [it, fresh] = seen_ids_.emplace(l.event_id, number);
+    l.repeated = !fresh;
+    log_.lines.push_back(std::move(l));
+    advance(number, ts);
+  }
+
+  EventLog take() { return std::move(log_); }
+
+ private:
+  void advance(int number, std::int64_t ts) {
+    any_line_ = true;
+    prev_line_ = number;
+    prev_ts_ = ts;
+  }
+
+  EventLog log_;
+  bool lenient_;
+  std::map<std::string, int> seen_ids_;
+  int prev_line_ = 0;
+  std::int64_t prev_ts_ = 0;
+  bool any_line_ = false;
+};
+
+}  // namespace
+
 EventLog parse_event_log(std::string_view text, const std::string& file, bool lenient) {
-  EventLog log;
-  log.file = file;
-  std::map<std::string, int> seen_ids;
-  int prev_line = 0;
-  std::int64_t prev_ts = 0;
-  bool any_line = false;
+  LogReader reader(file, lenient);
   int number = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -108,59 +196,9 @@ EventLog parse_event_log(std::string_view text, const std::string& file, bool le
     ++number;
     const std::string_view body = trim(raw);
     if (body.empty() || body.front() == '#') continue;
-    const std::string where = file + ":" + std::to_string(number) + ": ";
-    json obj;
-    try {
-      obj = json::parse(body);
-    } catch (const json::parse_error& e) {
-      throw LogError(where + "malformed JSON: " + e.what());
-    }
-    if (!obj.is_object()) throw LogError(where + "malformed line: expected a JSON object");
-    const LineFields f{obj, where};
-    const std::string type = f.string("type");
-    const std::int64_t ts = read_time(f);
-    if (type == kWorldConfigType) {
-      if (any_line) f.fail(std::string(kWorldConfigType) + " must be the first line of the log");
-      WorldLine w{number, ts, 1, nlohmann::ordered_json::object(), std::string(body)};
-      const json payload = f.object_or_empty("payload");
-      const LineFields p{payload, where, "payload."};
-      if (payload.contains("seed")) w.seed = std::uint64_t(p.integer("seed", 0));
-      if (payload.contains("world")) w.world = nlohmann::ordered_json::parse(p.object("world").dump());
-      log.config = std::move(w);
-      any_line = true;
-      prev_line = number;
-      prev_ts = ts;
-      continue;
-    }
-    const std::string canonical = canonical_type(type);
-    const auto kind = kind_of(canonical);
-    if (!kind) {
-      if (!lenient) f.fail("unknown event type '" + type + "' (--lenient skips it)");
-      log.skipped.push_back(where + "unknown event type '" + type + "' skipped");
-      continue;
-    }
-    if (any_line && ts < prev_ts)
-      f.fail("timestamp " + std::to_string(ts) + " goes backwards: line " + std::to_string(prev_line) + " has " +
-             std::to_string(prev_ts));
-    LogLine l;
-    l.line = number;
-    l.ts_us = ts;
-    l.type = canonical;
-    l.kind = *kind;
-    l.event_id = f.string("event_id");
-    l.campaign_id = f.optional_string("campaign_id");
-    l.user_id = f.optional_string("user_id");
-    l.payload = f.object_or_empty("payload");
-    l.text = std::string(body);
-    check_payload(l, f);
-    auto [it, fresh] = seen_ids.emplace(l.event_id, number);
-    l.repeated = !fresh;
-    log.lines.push_back(std::move(l));
-    any_line = true;
-    prev_line = number;
-    prev_ts = ts;
+    reader.line(body, number);
   }
-  return log;
+  return reader.take();
 }
 
 EventLog read_event_log(const std::string& path, bool lenient) {

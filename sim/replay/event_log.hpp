@@ -1,4 +1,4 @@
-// The capture format (CONTRACTS.md "Capture format"): a JSON Lines event log read
+// The capture format (docs/CONTRACTS.md "Capture format"): a JSON Lines event log read
 // into typed lines. Comments and blank lines are skipped, HashBuzz names are mapped
 // to canonical ones, and every problem is a LogError "FILE:LINE: what is wrong".
 #pragma once

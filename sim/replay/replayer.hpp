@@ -1,4 +1,4 @@
-// Replays an event log (CONTRACTS.md "Replay"): commands and outside observations
+// Replays an event log (docs/CONTRACTS.md "Replay"): commands and outside observations
 // are fed to a fresh simulated world at their logged times (audience and random
 // faults off), recorded outcomes are compared with the engine's own, the world
 // runs until quiet, invariants and an optional --check file decide the result.

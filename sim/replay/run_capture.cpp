@@ -9,18 +9,18 @@
 
 namespace clsim::sim {
 
-namespace {
-
-using json = nlohmann::json;
-using ojson = nlohmann::ordered_json;
-
 // Records sort by (time, commands before outcomes, order of origin).
-struct Keyed {
+struct RunCapture::Keyed {
   std::int64_t ts_us;
   int tier;
   std::uint64_t order;
   CaptureRecord record;
 };
+
+namespace {
+
+using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
 
 bool wanted(const std::string& line) {
   for (const char* ev : {"\"ev\":\"campaign_created\"", "\"ev\":\"transition\"", "\"ev\":\"claim_accepted\"",
@@ -46,6 +46,17 @@ ojson create_payload(engine::SqliteDb& db, const std::string& id) {
   return p;
 }
 
+// A customer event as accepted, its payload read back from the store.
+CaptureRecord customer_event_record(engine::SqliteDb& db, std::int64_t t_us, const nlohmann::json& fields) {
+  const std::string ev_id = fields.value("event_id", std::string());
+  auto& q = db.prepare("SELECT payload FROM customer_events WHERE event_id = ?");
+  q.bind(1, ev_id);
+  ojson data = q.step() ? ojson::parse(q.text_at(0)) : ojson::object();
+  q.reset();
+  return {t_us, "customer:event:v1:requested", ev_id, "", fields.value("user", std::string()),
+          {{"type", fields.value("type", std::string())}, {"data", data}}};
+}
+
 }  // namespace
 
 void RunCapture::on_trace_line(const std::string& line) {
@@ -57,12 +68,8 @@ void RunCapture::on_trace_line(const std::string& line) {
   seen_.push_back(std::move(s));
 }
 
-void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
-  const WorldConfig& cfg = sim.world().config();
-  const std::int64_t end_us = engine::to_us(sim.world().now());
-  std::vector<Keyed> out;
-  engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
-  std::map<int, std::int64_t> crashed_at;  // engine -> crash time awaiting its restart
+void RunCapture::add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<Keyed>& out) const {
+  std::map<int, std::int64_t> crashed_at;   // engine -> crash time awaiting its restart
   std::map<int, std::size_t> crash_record;  // engine -> index in out
   std::int64_t last_power_loss_us = -1;
   for (const auto& s : seen_) {
@@ -79,14 +86,7 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
       out.push_back({s.t_us, 0, s.seq,
                      {s.t_us, "campaign:claim:v1:requested", "cap-" + n, id, s.fields.value("user", std::string()), {}}});
     } else if (s.ev == "customer_event_accepted") {
-      const std::string ev_id = s.fields.value("event_id", std::string());
-      auto& q = db.prepare("SELECT payload FROM customer_events WHERE event_id = ?");
-      q.bind(1, ev_id);
-      ojson data = q.step() ? ojson::parse(q.text_at(0)) : ojson::object();
-      q.reset();
-      out.push_back({s.t_us, 0, s.seq,
-                     {s.t_us, "customer:event:v1:requested", ev_id, "", s.fields.value("user", std::string()),
-                      {{"type", s.fields.value("type", std::string())}, {"data", data}}}});
+      out.push_back({s.t_us, 0, s.seq, customer_event_record(db, s.t_us, s.fields)});
     } else if (s.ev == "engine_crash") {
       // A power loss stops every engine at once: one crash line replays it.
       if (sim.lose_unsynced_on_crash() && s.t_us == last_power_loss_us) continue;
@@ -99,7 +99,11 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
       crashed_at.erase(s.engine);
     }
   }
-  // Engagements the audience produced, on each campaign's first tweet, up to the end.
+  // An engine the run never restarted.
+  for (auto& [engine_no, at] : crashed_at) out[crash_record[engine_no]].record.payload["restart"] = false;
+}
+
+void RunCapture::add_engagements(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out) {
   std::uint64_t order = 0;
   for (const auto& c : sim.reader().campaigns()) {
     if (!c.first_tweet_id) continue;
@@ -112,7 +116,9 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
                       {{"kind", kind}, {"tweet_id", *c.first_tweet_id}}}});
     }
   }
-  // The engine's own events are the recorded outcomes.
+}
+
+void RunCapture::add_outcomes(engine::SqliteDb& db, std::vector<Keyed>& out) {
   auto& q = db.prepare("SELECT seq, event_id, type, campaign_id, payload, created_us FROM outbox ORDER BY seq");
   while (q.step()) {
     const std::string type = q.text_at(2);
@@ -124,7 +130,16 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
     out.push_back({q.int_at(5), 1, std::uint64_t(q.int_at(0)), {q.int_at(5), type, q.text_at(1), q.text_at(3), user, payload}});
   }
   q.reset();
-  for (auto& [engine_no, at] : crashed_at) out[crash_record[engine_no]].record.payload["restart"] = false;
+}
+
+void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
+  const WorldConfig& cfg = sim.world().config();
+  const std::int64_t end_us = engine::to_us(sim.world().now());
+  std::vector<Keyed> out;
+  engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
+  add_traced(sim, db, out);
+  add_engagements(sim, end_us, out);
+  add_outcomes(db, out);
   std::stable_sort(out.begin(), out.end(), [](const Keyed& a, const Keyed& b) {
     return std::tie(a.ts_us, a.tier, a.order) < std::tie(b.ts_us, b.tier, b.order);
   });

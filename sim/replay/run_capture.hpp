@@ -10,6 +10,10 @@
 
 #include "sim/replay/capture_sink.hpp"
 
+namespace clsim::engine {
+class SqliteDb;
+}
+
 namespace clsim::sim {
 
 class Simulation;
@@ -29,6 +33,15 @@ class RunCapture {
     std::string ev;
     nlohmann::json fields;
   };
+  struct Keyed;  // a record with its place in time order (run_capture.cpp)
+
+  // The commands and crashes the trace saw, create specs and event payloads from the store.
+  void add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<Keyed>& out) const;
+  // Engagements the audience produced, on each campaign's first tweet, up to the end.
+  static void add_engagements(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out);
+  // The engine's own events are the recorded outcomes.
+  static void add_outcomes(engine::SqliteDb& db, std::vector<Keyed>& out);
+
   std::vector<Seen> seen_;
 };
 

@@ -7,7 +7,7 @@
 namespace clsim::sim {
 
 Scheduler::Scheduler(std::uint64_t seed, TimePoint start, Trace& trace)
-    : start_(start), now_(start), trace_(trace), tie_stream_(Prng::stream(seed, "scheduler")) {}
+    : now_(start), trace_(trace), tie_stream_(Prng::stream(seed, "scheduler")) {}
 
 boost::asio::io_context& Scheduler::context(int owner) {
   auto& slot = contexts_[owner];

@@ -46,7 +46,6 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   TimePoint now() const { return now_; }
-  TimePoint start_time() const { return start_; }
 
   boost::asio::io_context& context(int owner);
   // Drops every pending event of `owner` and gives it a fresh io_context.
@@ -69,7 +68,6 @@ class Scheduler {
 
   bool quiet() const { return foreground_pending_ == 0; }
   std::uint64_t events_processed() const { return processed_; }
-  std::uint64_t foreground_pending() const { return foreground_pending_; }
   std::size_t pending() const { return live_.size(); }
   // Due time of the earliest live event, if any.
   std::optional<TimePoint> next_due();
@@ -91,7 +89,6 @@ class Scheduler {
   void dispatch(int owner, const std::string& label, Handler fn, boost::system::error_code ec);
   void drain(int owner);
 
-  TimePoint start_;
   TimePoint now_;
   Trace& trace_;
   Prng tie_stream_;
@@ -119,7 +116,6 @@ class SimClock final : public engine::Clock {
     return s_.schedule(delay, owner_, kind, std::move(label), std::move(fn));
   }
   void cancel(TimerId id) override { s_.cancel(id); }
-  int owner() const { return owner_; }
 
  private:
   Scheduler& s_;

@@ -46,7 +46,7 @@ RandomRunResult run_random(const RandomRunOptions& options, const std::function<
 
 // "build/clsim run --random --seed N [--mutate M]..."
 std::string random_repro(std::uint64_t seed, const engine::Mutations& mutations, const RandomBias& bias = {});
-// The run report (CONTRACTS.md) with scenario "random", the plan as "random_plan"
+// The run report (docs/CONTRACTS.md) with scenario "random", the plan as "random_plan"
 // and the command outcomes as "random_outcomes".
 nlohmann::ordered_json random_report(RandomRunResult& result, double wall_time_s);
 

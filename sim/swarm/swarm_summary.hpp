@@ -1,4 +1,4 @@
-// A swarm's summary (CONTRACTS.md): seeds run, failures with their repro, and
+// A swarm's summary (docs/CONTRACTS.md): seeds run, failures with their repro, and
 // coverage summed over every run (transitions, crash points, sometimes marks,
 // fault kinds hit). Built from run reports or merged from shard summaries; keyed
 // by seed in ordered maps, so the output does not depend on completion order.
@@ -36,7 +36,6 @@ class SwarmSummary {
 
   bool failed() const { return !failures_.empty(); }
   const std::map<std::uint64_t, SwarmFailure>& failures() const { return failures_; }
-  std::size_t seeds_run() const { return seeds_.size(); }
   nlohmann::ordered_json to_json() const;
 
  private:

@@ -25,7 +25,6 @@ class EngineHost {
 
   int number() const { return number_; }
   bool up() const { return engine_ != nullptr; }
-  int incarnation() const { return incarnation_; }
   engine::Engine& engine() { return *engine_; }
 
   // Builds a fresh engine on the shared disk and starts it (recovery included).

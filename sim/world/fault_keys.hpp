@@ -1,5 +1,5 @@
 // The fault plan's vocabulary: every `world.faults` key per service, as
-// CONTRACTS.md lists it. Unknown keys are errors that name the key.
+// docs/CONTRACTS.md lists it. Unknown keys are errors that name the key.
 #pragma once
 #include <string>
 #include <vector>

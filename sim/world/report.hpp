@@ -1,4 +1,4 @@
-// Builds the run report (CONTRACTS.md "Report JSON") from a finished world. The
+// Builds the run report (docs/CONTRACTS.md "Report JSON") from a finished world. The
 // report is a superset of the contract: keys are added, never renamed.
 #pragma once
 #include <string>

@@ -70,16 +70,12 @@ class Simulation {
   mocks::WebSocketHub& hub() { return *hub_; }
   SimDisk& disk() { return *disk_; }
   mocks::RedisMock& redis() { return redis_; }
-  mocks::BusFaults& bus_faults() { return *bus_faults_; }
   mocks::FaultCounter& fault_counter() { return counter_; }
   const engine::Mutations& mutations() const { return mutations_; }
   InvariantChecker& invariants() { return *checker_; }
 
   // Observers of every state update an engine publishes (before the hub sees it).
   void add_state_listener(std::function<void(const engine::StateUpdate&)> fn) { listeners_.push_back(std::move(fn)); }
-  // The Notifier engines publish into: tells listeners, then the WebSocket hub.
-  engine::Notifier& notifier() { return tap_; }
-
   // Called by engine hosts when an engine's hooks see a crash point fire.
   void note_crash_point(int n, Duration restart_after) { pending_restart_[n] = restart_after; }
 
@@ -110,6 +106,7 @@ class Simulation {
   std::map<int, Duration> pending_restart_;
   std::vector<mocks::WebSocketHub::ClientId> clients_;
   std::vector<std::function<void(const engine::StateUpdate&)>> listeners_;
+  // The Notifier engines publish into: tells listeners, then the WebSocket hub.
   struct Tap final : engine::Notifier {
     explicit Tap(Simulation& s) : sim(s) {}
     void publish(const engine::StateUpdate& u) override;

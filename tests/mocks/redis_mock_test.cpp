@@ -1,4 +1,4 @@
-// RedisMock unit tests: consumer-group redelivery, the errors FIDELITY.md lists,
+// RedisMock unit tests: consumer-group redelivery, the errors docs/FIDELITY.md lists,
 // expiry and XADD ids on virtual time, Pub/Sub at most once.
 #include <gtest/gtest.h>
 

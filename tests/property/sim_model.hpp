@@ -43,7 +43,7 @@ const std::vector<Owner>& owners();
 constexpr int kAudienceUsers = 6;
 constexpr std::int64_t kMeanEngageDelayUs = 10LL * 60'000'000;
 std::vector<std::string> claimants();
-// Accounts the world does not name start with this balance (CONTRACTS.md).
+// Accounts the world does not name start with this balance (docs/CONTRACTS.md).
 constexpr std::int64_t kDefaultBalance = 1'000'000'000'000;
 // How long after heal() a sequence may take to go quiet before it counts as stuck.
 constexpr std::int64_t kRecoveryLagUs = 2LL * 86'400'000'000;
