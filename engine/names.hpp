@@ -1,6 +1,7 @@
 // Names the engine's components share with the store and the bus: saga steps
 // (campaigns.step), durable timer kinds (timers.kind), the event stream.
 #pragma once
+#include <string>
 
 namespace clsim::engine {
 
@@ -27,5 +28,12 @@ inline constexpr const char* kClaimPrefix = "claim:";
 inline constexpr const char* kEventStream = "campaign-events";
 inline constexpr const char* kConsumerGroup = "campaign-engine";
 inline constexpr const char* kPollTimerCampaign = "*";
+
+// The ledger account that holds a campaign's budget while it runs.
+inline std::string escrow_account(const std::string& campaign) { return "escrow:" + campaign; }
+// A ledger memo is the durable idempotency key of one payment: "clsim:c-1:refund".
+inline std::string payment_memo(const std::string& campaign, const std::string& purpose) {
+  return "clsim:" + campaign + ":" + purpose;
+}
 
 }  // namespace clsim::engine

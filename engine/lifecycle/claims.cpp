@@ -26,8 +26,8 @@ void Lifecycle::run_claim(const std::string& campaign, const std::string& user, 
   claims_.insert(key);
   const std::string timer = timer_kind::kClaimPrefix + user;
   LedgerCallSpec spec;
-  spec.tx = LedgerTransaction{stored.id(), ctx_.options.durations.tx_valid, LedgerOp::transfer, "escrow:" + campaign, user,
-                              amount,      "clsim:" + campaign + ":claim:" + user};
+  spec.tx = LedgerTransaction{stored.id(), ctx_.options.durations.tx_valid, LedgerOp::transfer, escrow_account(campaign), user,
+                              amount,      payment_memo(campaign, "claim:" + user)};
   spec.recovering = recovering;
   spec.fresh_id_each_attempt = ctx_.options.mutations.pay_without_idempotent_id;
   spec.label = campaign + ":claim:" + user;

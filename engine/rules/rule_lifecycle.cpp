@@ -72,7 +72,7 @@ void RuleCampaigns::fund_campaign(const std::string& campaign) {
     return {};
   };
   // Every engine's fund timer fires: only the lease owner chooses an id (saga/payments.hpp).
-  const std::string memo = "clsim:" + campaign + ":escrow";
+  const std::string memo = payment_memo(campaign, "escrow");
   const bool recovering = row->fund_tx.set();
   const std::optional<TransactionId> id =
       recovering ? row->fund_tx.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);
@@ -176,7 +176,7 @@ void RuleCampaigns::refund_campaign(const std::string& campaign) {
         .run();
     return {};
   };
-  const std::string memo = "clsim:" + campaign + ":refund";
+  const std::string memo = payment_memo(campaign, "refund");
   const bool recovering = row->refund_tx.set();
   const std::optional<TransactionId> id =
       recovering ? row->refund_tx.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);

@@ -3,6 +3,8 @@
 #pragma once
 #include <string>
 
+#include "engine/names.hpp"
+
 namespace clsim::engine::rules {
 
 inline constexpr const char* kEventType = "customer:event:v1:requested";
@@ -12,9 +14,9 @@ inline constexpr const char* kTimerEvent = "rule_event";
 inline constexpr const char* kOutboxCampaign = "*rules";
 
 inline std::string event_key(const std::string& event_id) { return "ev:" + event_id; }
-inline std::string escrow(const std::string& campaign) { return "escrow:" + campaign; }
+inline std::string escrow(const std::string& campaign) { return escrow_account(campaign); }
 inline std::string match_memo(const std::string& campaign, const std::string& event_id) {
-  return "clsim:" + campaign + ":match:" + event_id;
+  return payment_memo(campaign, "match:" + event_id);
 }
 
 }  // namespace clsim::engine::rules

@@ -23,7 +23,7 @@ void PublishSaga::transfer_step(const CampaignRow& row, const std::string& step_
   }
   const bool fresh = ctx_.options.mutations.pay_without_idempotent_id;
   const bool recovering = stored.set();
-  const std::string memo = "clsim:" + campaign + (refund ? ":refund" : ":return");
+  const std::string memo = payment_memo(campaign, refund ? "refund" : "return");
   const Payments::TxIdStore store = [this, campaign, step_name, refund](TxScope& s, const TransactionId& tx) -> std::string {
     auto r = load_campaign(s.db, campaign);
     if (!r || r->step != step_name) return "stale";
@@ -41,7 +41,7 @@ void PublishSaga::transfer_step(const CampaignRow& row, const std::string& step_
   LedgerCallSpec spec;
   spec.tx = LedgerTransaction{*id,    ctx_.options.durations.tx_valid,
                               LedgerOp::transfer,
-                              "escrow:" + campaign,
+                              escrow_account(campaign),
                               row.owner,
                               amount, memo};
   spec.recovering = recovering;

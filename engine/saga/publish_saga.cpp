@@ -180,7 +180,7 @@ void PublishSaga::contract_step(const CampaignRow& row) {
   // The id is stored before the first submit, so a restart asks about it, never guesses.
   // Several engines' resume timers fire: only the registration's owner may choose an
   // id, else one engine's fresh id executes next to another's in-flight one.
-  const std::string memo = "clsim:" + campaign + ":escrow";
+  const std::string memo = payment_memo(campaign, "escrow");
   const std::optional<TransactionId> id =
       recovering ? row.contract_tx.id() : payments_.save_tx_id(payments_.leased_store(memo, store), std::nullopt);
   if (!id) {
@@ -189,7 +189,7 @@ void PublishSaga::contract_step(const CampaignRow& row) {
   }
   LedgerCallSpec spec;
   spec.tx = LedgerTransaction{*id,          ctx_.options.durations.tx_valid, LedgerOp::contract_create, row.owner,
-                              "escrow:" + campaign, row.budget,   memo};
+                              escrow_account(campaign), row.budget, memo};
   spec.recovering = recovering;
   spec.label = campaign + ":contract";
   payments_.bind_lease(spec, store);
@@ -242,7 +242,7 @@ void PublishSaga::redo_contract_unguarded(const std::string& campaign) {
   CLSIM_SOMETIMES(ctx_.hooks, "mutation_skip_inbox_dedup_redo");
   LedgerCallSpec spec;
   spec.tx = LedgerTransaction{TransactionId{},       ctx_.options.durations.tx_valid, LedgerOp::contract_create, row->owner,
-                              "escrow:" + campaign, row->budget,           "clsim:" + campaign + ":escrow"};
+                              escrow_account(campaign), row->budget, payment_memo(campaign, "escrow")};
   spec.fresh_id_each_attempt = true;
   spec.label = campaign + ":contract_redo";
   payments_.bind_tx_id_store(spec, {});

@@ -1,16 +1,15 @@
 #include "engine/store/schema.hpp"
 
-#include <vector>
+#include <iterator>
 
 namespace clsim::engine {
 
 namespace {
 
 // Append only: never edit a migration that has shipped.
-const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> kMigrations = {
-      // 1: campaigns and their audit trail.
-      R"sql(
+constexpr const char* kMigrations[] = {
+    // 1: campaigns and their audit trail.
+    R"sql(
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE campaigns (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, text TEXT NOT NULL, budget INTEGER NOT NULL,
@@ -38,8 +37,8 @@ CREATE TABLE state_updates (
   campaign_id TEXT NOT NULL REFERENCES campaigns(id), seq INTEGER NOT NULL, state TEXT NOT NULL,
   view TEXT NOT NULL, at_us INTEGER NOT NULL, PRIMARY KEY (campaign_id, seq));
 )sql",
-      // 2: messaging (transactional outbox, consumer inbox).
-      R"sql(
+    // 2: messaging (transactional outbox, consumer inbox).
+    R"sql(
 CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
   campaign_id TEXT NOT NULL, payload TEXT NOT NULL, created_us INTEGER NOT NULL,
@@ -48,16 +47,16 @@ CREATE INDEX outbox_unpublished ON outbox (published, seq);
 CREATE TABLE inbox (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, processed_us INTEGER NOT NULL,
   consumer TEXT NOT NULL);
 )sql",
-      // 3: durable timers and the heartbeat.
-      R"sql(
+    // 3: durable timers and the heartbeat.
+    R"sql(
 CREATE TABLE timers (
   campaign_id TEXT NOT NULL, kind TEXT NOT NULL, due_us INTEGER NOT NULL,
   lease_owner TEXT NOT NULL DEFAULT '', lease_until_us INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (campaign_id, kind));
 CREATE TABLE heartbeats (engine TEXT PRIMARY KEY, at_us INTEGER NOT NULL);
 )sql",
-      // 4: engagements and rewards.
-      R"sql(
+    // 4: engagements and rewards.
+    R"sql(
 CREATE TABLE engagements (
   campaign_id TEXT NOT NULL REFERENCES campaigns(id), user_id TEXT NOT NULL, kind TEXT NOT NULL,
   at_us INTEGER NOT NULL, PRIMARY KEY (campaign_id, user_id, kind));
@@ -66,8 +65,8 @@ CREATE TABLE rewards (
   status TEXT NOT NULL, tx_payer TEXT, tx_start_us INTEGER, updated_us INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, user_id));
 )sql",
-      // 5: rule campaigns, customer events, their matches and dead letters.
-      R"sql(
+    // 5: rule campaigns, customer events, their matches and dead letters.
+    R"sql(
 CREATE TABLE rule_campaigns (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, budget INTEGER NOT NULL, rules TEXT NOT NULL,
   state TEXT NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
@@ -87,26 +86,24 @@ CREATE TABLE dead_letters (
   event_id TEXT PRIMARY KEY, reason TEXT NOT NULL, message TEXT NOT NULL, attempts INTEGER NOT NULL,
   at_us INTEGER NOT NULL);
 )sql",
-      // 6: payment ownership, so only one engine drives a payment (and may
+    // 6: payment ownership, so only one engine drives a payment (and may
       // replace its transaction id) at a time.
-      R"sql(
+    R"sql(
 CREATE TABLE payment_leases (memo TEXT PRIMARY KEY, owner TEXT NOT NULL, until_us INTEGER NOT NULL);
 )sql",
-      // 7: a change number on each timer row (from one counter, in commit order), so
+    // 7: a change number on each timer row (from one counter, in commit order), so
       // an engine's sweep reads only the timers armed since its last sweep.
-      R"sql(
+    R"sql(
 ALTER TABLE timers ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX timers_changed ON timers (changed);
 CREATE TABLE timer_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
 INSERT INTO timer_changes (id, n) VALUES (1, 0);
 )sql",
-  };
-  return kMigrations;
-}
+};
 
 }  // namespace
 
-int schema_version_latest() { return int(migrations().size()); }
+int schema_version_latest() { return int(std::size(kMigrations)); }
 
 void migrate(SqliteDb& db) {
   {
@@ -122,7 +119,7 @@ void migrate(SqliteDb& db) {
     const bool applied = q.int_at(0) > 0;
     q.reset();
     if (applied) continue;
-    db.exec(migrations()[size_t(v - 1)]);
+    db.exec(kMigrations[size_t(v - 1)]);
     // applied_us is 0: migrations do not depend on time, and the store takes none it is not given.
     db.prepare("INSERT INTO schema_version (version, applied_us) VALUES (?, 0)").bind(1, std::int64_t(v)).run();
     tx.commit();
