@@ -16,6 +16,10 @@ constexpr Duration kWindowSlack = Duration(30'000'000);
 }  // namespace
 
 void LedgerCall::start(CallEnv env, Ledger& ledger, LedgerCallSpec spec) {
+  // A payment is made only under its lease (Payments::bind_lease); the one call
+  // without is the deliberate fresh-id bug, which proves the harness notices.
+  CLSIM_ASSERT(env.hooks, spec.hold || spec.fresh_id_each_attempt,
+               "ledger call " + spec.label + " would pay without holding its payment lease");
   auto call = std::make_shared<LedgerCall>(std::move(env), ledger, std::move(spec));
   if (call->spec_.recovering && !call->spec_.fresh_id_each_attempt) {
     // Resumed: the first submit may have executed; ask before sending anything.

@@ -68,6 +68,7 @@ struct CallFixture {
       return TransactionId{"0.0.2", clock.now()};
     };
     s.persist_id = [](const TransactionId&) { return true; };
+    s.hold = [] { return true; };  // this call owns the payment
     s.done = [this](const LedgerOutcome& o) { outcome = o; };
     return s;
   }
@@ -91,6 +92,16 @@ TEST(LedgerCall, CallThatDoesNotOwnThePaymentSubmitsNothingAndIsAbandoned) {
   EXPECT_EQ(f.ledger.submits, 0);
   EXPECT_EQ(f.allocations, 0);
   EXPECT_FALSE(released) << "a lease that is not ours must not be released";
+}
+
+TEST(LedgerCall, APaymentWithoutItsLeaseIsAnAssertionAndSubmitsNothing) {
+  CallFixture f;
+  auto s = f.spec(false);
+  s.hold = nullptr;  // a call site that forgot Payments::bind_lease
+  EXPECT_THROW(f.start(std::move(s)), AssertionFailure);
+  EXPECT_EQ(f.ledger.submits, 0);
+  ASSERT_EQ(f.hooks.assertions.size(), 1u);
+  EXPECT_NE(f.hooks.assertions[0].find("without holding its payment lease"), std::string::npos);
 }
 
 TEST(LedgerCall, LosingOwnershipMidCallStopsBeforeTheNextSubmit) {
