@@ -57,7 +57,7 @@ void Lifecycle::claim_done(const std::string& campaign, const std::string& user,
     timers_.disarm(s, campaign, timer_kind::kClaimPrefix + user);
     if (out.success) {
       mark_claimed(s.db, campaign, user, out.id, now_us);
-      s.db.prepare("UPDATE campaigns SET claimed = claimed + ? WHERE id = ?").bind(1, amount).bind(2, campaign).run();
+      add_claimed(s.db, campaign, Money(amount));
       messaging_.emit(s, campaign, "campaign:claim:v1:success", campaign + ":claim:" + user, {{"user_id", user}, {"amount", amount}});
       s.fx.traces.emplace_back("claim_paid", nlohmann::json{{"campaign", campaign}, {"user", user}, {"amount", amount}});
     } else {

@@ -138,10 +138,8 @@ void Lifecycle::poll_round() {
   if (polling_) return;
   std::vector<PollTarget> targets;
   try {
-    auto& q = ctx_.db->prepare("SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND "
-                           "first_tweet_id IS NOT NULL ORDER BY id");
-    while (q.step()) targets.push_back(PollTarget{q.text_at(0), q.text_at(1), q.text_at(2)});
-    q.reset();
+    for (auto& t : running_tweets(*ctx_.db))
+      targets.push_back(PollTarget{std::move(t.campaign), std::move(t.tweet_id), std::move(t.owner)});
   } catch (const StoreError&) {
     return;  // the sweep re-schedules the poll timer from its row
   }
@@ -151,11 +149,7 @@ void Lifecycle::poll_round() {
     TimePoint next = ctx_.clock.now() + ctx_.options.poll_interval;
     if (e.rate_limited_until) next = std::max(*e.rate_limited_until, ctx_.clock.now() + Duration(1'000'000));
     ctx_.run_tx([&](TxScope& s) {
-      auto& q = s.db.prepare("SELECT COUNT(*) FROM campaigns WHERE state = 'RUNNING'");
-      q.step();
-      const bool any = q.int_at(0) > 0;
-      q.reset();
-      if (any) {
+      if (any_running(s.db)) {
         timers_.arm(s, kPollTimerCampaign, timer_kind::kPoll, next);
       } else {
         timers_.disarm(s, kPollTimerCampaign, timer_kind::kPoll);

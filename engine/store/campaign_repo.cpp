@@ -163,6 +163,27 @@ std::int64_t next_counter(SqliteDb& db, const std::string& name) {
   return v;
 }
 
+std::vector<RunningTweet> running_tweets(SqliteDb& db) {
+  auto& q = db.prepare("SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND "
+                       "first_tweet_id IS NOT NULL ORDER BY id");
+  std::vector<RunningTweet> out;
+  while (q.step()) out.push_back(RunningTweet{q.text_at(0), q.text_at(1), q.text_at(2)});
+  q.reset();
+  return out;
+}
+
+bool any_running(SqliteDb& db) {
+  auto& q = db.prepare("SELECT COUNT(*) FROM campaigns WHERE state = 'RUNNING'");
+  q.step();
+  const bool any = q.int_at(0) > 0;
+  q.reset();
+  return any;
+}
+
+void add_claimed(SqliteDb& db, const std::string& id, Money amount) {
+  db.prepare("UPDATE campaigns SET claimed = claimed + ? WHERE id = ?").bind(1, amount.minor).bind(2, id).run();
+}
+
 std::vector<StateUpdate> load_updates_since(SqliteDb& db, const std::string& id, std::int64_t seq) {
   std::vector<StateUpdate> out;
   auto& q = db.prepare("SELECT seq, state, view, at_us FROM state_updates WHERE campaign_id = ? AND seq > ? ORDER BY seq");

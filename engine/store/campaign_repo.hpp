@@ -46,6 +46,15 @@ bool campaign_exists(SqliteDb& db, const std::string& id);
 void insert_campaign(SqliteDb& db, const CampaignRow& row);
 void save_campaign(SqliteDb& db, const CampaignRow& row);
 
+// RUNNING campaigns with their first tweet, in id order: what polling reads.
+struct RunningTweet {
+  std::string campaign, tweet_id, owner;
+};
+std::vector<RunningTweet> running_tweets(SqliteDb& db);
+bool any_running(SqliteDb& db);
+// A paid claim adds to the campaign's claimed total.
+void add_claimed(SqliteDb& db, const std::string& id, Money amount);
+
 // A campaign's state updates after `seq`, in order. Throws StoreError.
 std::vector<StateUpdate> load_updates_since(SqliteDb& db, const std::string& id, std::int64_t seq);
 
