@@ -2,9 +2,21 @@
 
 namespace clsim::engine {
 
-TimePoint AsioClock::now() const {
+namespace {
+TimePoint system_now() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();  // clsim-allow-nondeterminism: production adapter
   return TimePoint(std::chrono::duration_cast<Duration>(since_epoch));
+}
+}  // namespace
+
+AsioClock::AsioClock(boost::asio::io_context& io) : AsioClock(io, system_now()) {}
+
+AsioClock::AsioClock(boost::asio::io_context& io, TimePoint start)
+    : io_(io), start_(start), steady_start_(std::chrono::steady_clock::now()) {}  // clsim-allow-nondeterminism: production adapter
+
+TimePoint AsioClock::now() const {
+  const auto elapsed = std::chrono::steady_clock::now() - steady_start_;  // clsim-allow-nondeterminism: production adapter
+  return start_ + std::chrono::duration_cast<Duration>(elapsed);
 }
 
 TimerId AsioClock::start_wait(Duration delay, TimerKind, std::string, WaitHandler fn) {

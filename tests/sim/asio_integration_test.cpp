@@ -65,5 +65,22 @@ TEST(AsioIntegration, SameCoroutineRunsOnARealIoContextWithTheProductionClock) {
   EXPECT_EQ(steps, 2);
 }
 
+// now() is the start reading plus steady time, so a timer of d fires when now() has
+// moved by at least d, whatever the system clock does meanwhile.
+TEST(AsioIntegration, TheProductionClockKeepsNowAndTimersOnOneClock) {
+  boost::asio::io_context io;
+  const auto start = engine::from_us(engine::kDefaultStartUs);  // not today: proves now() is not read anew
+  engine::AsioClock clock(io, start);
+  EXPECT_GE(clock.now(), start);
+  EXPECT_LT(clock.now(), start + Duration(1'000'000));
+  engine::TimePoint fired_at{};
+  clock.start_wait(Duration(20'000), TimerKind::foreground, "t", [&](boost::system::error_code ec) {
+    if (!ec) fired_at = clock.now();
+  });
+  io.run();
+  EXPECT_GE(fired_at - start, Duration(20'000)) << "a timer fired before now() moved by its delay";
+  EXPECT_LT(fired_at - start, Duration(60'000'000));
+}
+
 }  // namespace
 }  // namespace clsim
