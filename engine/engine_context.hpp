@@ -39,29 +39,13 @@ struct TxOutcome {
   std::string reason;
 };
 
-class EngineContext {
+// The ports (ctx.clock, ctx.bus, ...) plus what the components share.
+class EngineContext : public EnginePorts {
  public:
-  EngineContext(EnginePorts p, EngineOptions o)
-      : clock(p.clock),
-        random(p.random),
-        hooks(p.hooks),
-        social(p.social),
-        ledger(p.ledger),
-        bus(p.bus),
-        notifier(p.notifier),
-        storage(p.storage),
-        options(std::move(o)) {}
+  EngineContext(EnginePorts p, EngineOptions o) : EnginePorts(p), options(std::move(o)) {}
   EngineContext(const EngineContext&) = delete;
   EngineContext& operator=(const EngineContext&) = delete;
 
-  Clock& clock;
-  Random& random;
-  Hooks& hooks;
-  Social& social;
-  Ledger& ledger;
-  Bus& bus;
-  Notifier& notifier;
-  Storage& storage;
   const EngineOptions options;
 
   std::unique_ptr<SqliteDb> db;  // null until the store is open

@@ -50,11 +50,14 @@ void CampaignStates::persist(TxScope& s, const CampaignRow& row, bool notify) {
 
 void CampaignStates::committed(const TxEffects& fx) {
   for (const auto& u : fx.updates) {
-    auto [it, fresh] = last_seq_.try_emplace(u.campaign_id, 0);
+    auto it = last_seq_.try_emplace(u.campaign_id, 0).first;
     CLSIM_ASSERT(ctx_.hooks, u.seq > it->second,
                  "state update " + std::to_string(u.seq) + " of " + u.campaign_id + " after " +
                      std::to_string(it->second));
     it->second = u.seq;
+    // EXPIRED and FAILED have no way out: no later update to check, nothing to keep.
+    if (u.state == to_string(CampaignState::EXPIRED) || u.state == to_string(CampaignState::FAILED))
+      last_seq_.erase(it);
   }
 }
 

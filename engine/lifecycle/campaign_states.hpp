@@ -26,7 +26,7 @@ class CampaignStates {
 
  private:
   EngineContext& ctx_;
-  // The last update number this engine committed, per campaign.
+  // The last update number this engine committed, per campaign not yet final.
   std::map<std::string, std::int64_t> last_seq_;
 };
 

@@ -38,9 +38,7 @@ class Lifecycle {
   void poll_round();
   void run_claim(const std::string& campaign, const std::string& user, bool recovering);
 
-  struct PollTarget {
-    std::string campaign, tweet_id, owner;
-  };
+  using PollTarget = RunningTweet;  // engine/store/campaign_repo.hpp
   struct PollEnd {
     bool ok = true;
     std::optional<TimePoint> rate_limited_until;

@@ -138,8 +138,7 @@ void Lifecycle::poll_round() {
   if (polling_) return;
   std::vector<PollTarget> targets;
   try {
-    for (auto& t : running_tweets(*ctx_.db))
-      targets.push_back(PollTarget{std::move(t.campaign), std::move(t.tweet_id), std::move(t.owner)});
+    targets = running_tweets(*ctx_.db);
   } catch (const StoreError&) {
     return;  // the sweep re-schedules the poll timer from its row
   }

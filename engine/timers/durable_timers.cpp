@@ -13,6 +13,11 @@ constexpr std::uint64_t kFullTimerSweepEvery = 10;
 bool is_resume_kind(const std::string& kind) {
   return kind == timer_kind::kResume || kind.rfind(timer_kind::kClaimPrefix, 0) == 0;
 }
+
+// Polling never keeps a world busy on its own; every other timer is pending work.
+TimerKind clock_kind(const std::string& kind) {
+  return kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
+}
 }  // namespace
 
 void DurableTimers::arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
@@ -95,9 +100,7 @@ void DurableTimers::schedule(const std::string& campaign, const std::string& kin
     scheduled_.erase(it);
   }
   const Duration delay = std::max(Duration(0), from_us(due_us) - ctx_.clock.now());
-  // Polling never keeps a world busy on its own; every other timer is pending work.
-  const TimerKind tk = kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
-  const TimerId id = ctx_.clock.start_wait(delay, tk, "timer:" + kind + ":" + campaign,
+  const TimerId id = ctx_.clock.start_wait(delay, clock_kind(kind), "timer:" + kind + ":" + campaign,
                                        ctx_.guarded([this, campaign, kind, due_us](boost::system::error_code ec) {
                                          if (!ec) on_timer(campaign, kind, due_us);
                                        }));
@@ -182,7 +185,7 @@ TxOutcome DurableTimers::take(const std::string& campaign, const std::string& ki
 
 void DurableTimers::retry_take(const std::string& campaign, const std::string& kind, std::int64_t due_us,
                                const TxOutcome& out, std::optional<std::int64_t> moved_to) {
-  const TimerKind tk = kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
+  const TimerKind tk = clock_kind(kind);
   if (out.store_error) {
     ctx_.later(backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap, 3),
                "timer_retry:" + kind, [this, campaign, kind, due_us] { on_timer(campaign, kind, due_us); }, tk);
