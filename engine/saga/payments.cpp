@@ -40,15 +40,18 @@ void Payments::bind_lease(LedgerCallSpec& spec, const Payments::TxIdStore& store
 }
 
 TransactionId Payments::allocate_tx_id(SqliteDb& db) {
+  // Read once: a real clock moves between two reads in one handler (virtual time
+  // does not), and the check is against the moment the id was chosen.
+  const std::int64_t now_us = to_us(ctx_.clock.now());
   db.prepare("INSERT INTO counters (name, value) VALUES ('tx_valid_start_us', ?) "
              "ON CONFLICT(name) DO UPDATE SET value = MAX(value + 1, excluded.value)")
-      .bind(1, to_us(ctx_.clock.now()))
+      .bind(1, now_us)
       .run();
   auto& q = db.prepare("SELECT value FROM counters WHERE name = 'tx_valid_start_us'");
   q.step();
   const std::int64_t us = q.int_at(0);
   q.reset();
-  CLSIM_ASSERT(ctx_.hooks, us >= to_us(ctx_.clock.now()), "a transaction id's valid start is in the past");
+  CLSIM_ASSERT(ctx_.hooks, us >= now_us, "a transaction id's valid start is in the past");
   return TransactionId{ctx_.options.ledger_payer, from_us(us)};
 }
 

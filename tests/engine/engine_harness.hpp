@@ -80,7 +80,7 @@ class EngineHarness {
   }
 
   void start_engine() {
-    engine = std::make_unique<Engine>(EnginePorts{engine_clock, random, hooks, social, ledger, bus, notifier, storage}, options);
+    engine = std::make_unique<Engine>(EnginePorts{*clock, random, hooks, social, ledger, bus, notifier, storage}, options);
     engine->start();
   }
 
@@ -151,6 +151,7 @@ class EngineHarness {
   sim::Trace trace;
   sim::Scheduler scheduler;
   sim::SimClock world_clock, engine_clock;
+  Clock* clock = &engine_clock;  // the engine's; a test may wrap engine_clock
   sim::Prng random;
   FakeHooks hooks;
   FakeSocial social;
