@@ -64,6 +64,7 @@ class EngineRig {
   }
 
   void run_for(engine::Duration d) { scheduler.run_until(scheduler.now() + d); }
+  engine::Storage& storage() { return *storage_; }
 
   // Create + publish with the fakes' ids; throws when the engine refuses.
   std::string publish_campaign(const std::string& owner, std::int64_t budget, engine::Duration duration) {

@@ -49,13 +49,26 @@ struct CampaignUpdate {
   std::optional<Duration> claim_window;
 };
 
+// Why a command was refused, so a front end can answer it fittingly (an HTTP API:
+// 400, 404, 409, 503) without reading the reason's words.
+enum class Refusal {
+  none,         // accepted
+  invalid,      // a field is malformed; the reason starts with the field's name
+  unknown,      // no such campaign or event
+  conflict,     // the engine's rules refuse it now (wrong state, owner, a second claim)
+  unavailable,  // the store failed (busy, I/O, full): nothing was written; retry later
+};
+
 // A refusal is a value with a reason naming the field or rule, never an exception.
 struct CommandResult {
   bool ok = false;
   std::string reason;
   std::string id;  // the campaign id, for create
-  static CommandResult success(std::string id = {}) { return {true, {}, std::move(id)}; }
-  static CommandResult refused(std::string why) { return {false, std::move(why), {}}; }
+  Refusal refusal = Refusal::none;
+  static CommandResult success(std::string id = {}) { return {true, {}, std::move(id), Refusal::none}; }
+  static CommandResult refused(std::string why, Refusal kind = Refusal::conflict) {
+    return {false, std::move(why), {}, kind};
+  }
 };
 
 // Deliberate bugs for proving the harness bites (docs/DESIGN.md). Off by default and
@@ -162,6 +175,11 @@ struct EngineOptions {
   // Optional: every command this engine receives and every outcome it commits,
   // in the capture format, for replaying an incident (must outlive the engine).
   CaptureSink* capture = nullptr;
+  // Captured commands are numbered `<capture_id_prefix>:cmd-N` ("": the engine's
+  // name). The counter lives in memory, so a service that appends to one log across
+  // restarts gives each start a prefix of its own, or replay would take a restarted
+  // process's commands for duplicates.
+  std::string capture_id_prefix;
 };
 
 struct EnginePorts {

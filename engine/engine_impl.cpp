@@ -8,6 +8,19 @@
 
 namespace clsim::engine {
 
+namespace {
+// A command the store could not take changed nothing: its client tries again, and
+// a replay must not run it twice, so it is left out of the capture. Every other
+// one says whether it was accepted, so a replay can tell a refusal that timing
+// caused (the replayed world a moment behind) from one the engine would repeat.
+void finish_capture(CommandCapture& capture, const CommandResult& r, CaptureRecord record) {
+  if (r.refusal == Refusal::unavailable) return capture.discard();
+  record.payload["accepted"] = r.ok;
+  if (!r.ok) record.payload["reason"] = r.reason;
+  capture.command(std::move(record));
+}
+}  // namespace
+
 Engine::Engine(EnginePorts ports, EngineOptions options)
     : impl_(std::make_unique<EngineImpl>(ports, std::move(options))) {}
 Engine::~Engine() = default;
@@ -15,39 +28,49 @@ void Engine::start() { impl_->start(); }
 CommandResult Engine::create(const CampaignSpec& spec) {
   impl_->capture().begin_command();
   auto r = impl_->lifecycle().create(spec);
-  impl_->capture().command(create_record(spec, r.id.empty() ? spec.id.value_or("") : r.id));
+  finish_capture(impl_->capture(), r, create_record(spec, r.id.empty() ? spec.id.value_or("") : r.id));
   return r;
 }
 CommandResult Engine::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
   impl_->capture().begin_command();
   auto r = impl_->lifecycle().update(id, change, by);
-  impl_->capture().command(update_record(id, change, by));
+  finish_capture(impl_->capture(), r, update_record(id, change, by));
   return r;
 }
 CommandResult Engine::publish(const std::string& id, const std::string& by) {
   impl_->capture().begin_command();
   auto r = impl_->lifecycle().publish(id, by);
-  impl_->capture().command(user_record("campaign:publish:v1:requested", id, by));
+  finish_capture(impl_->capture(), r, user_record("campaign:publish:v1:requested", id, by));
   return r;
 }
 CommandResult Engine::claim(const std::string& id, const std::string& user) {
   impl_->capture().begin_command();
   auto r = impl_->lifecycle().claim(id, user);
-  impl_->capture().command(user_record("campaign:claim:v1:requested", id, user));
+  finish_capture(impl_->capture(), r, user_record("campaign:claim:v1:requested", id, user));
   return r;
 }
 std::vector<StateUpdate> Engine::updates_since(const std::string& id, std::int64_t seq) {
   return impl_->states().updates_since(id, seq);
 }
 Health Engine::health() { return impl_->health(); }
-CommandResult Engine::create_rule_campaign(const RuleCampaignSpec& spec) { return impl_->rules().create(spec); }
+CommandResult Engine::create_rule_campaign(const RuleCampaignSpec& spec) {
+  impl_->capture().begin_command();
+  auto r = impl_->rules().create(spec);
+  finish_capture(impl_->capture(), r, rule_campaign_record(spec, r.id.empty() ? spec.id.value_or("") : r.id));
+  return r;
+}
 CommandResult Engine::customer_event(const CustomerEvent& event) {
   impl_->capture().begin_command();
   auto r = impl_->rules().customer_event(event);
-  impl_->capture().command(customer_event_record(event));
+  finish_capture(impl_->capture(), r, customer_event_record(event));
   return r;
 }
-CommandResult Engine::redrive(const std::string& event_id) { return impl_->rules().redrive(event_id); }
+CommandResult Engine::redrive(const std::string& event_id) {
+  impl_->capture().begin_command();
+  auto r = impl_->rules().redrive(event_id);
+  finish_capture(impl_->capture(), r, redrive_record(event_id));
+  return r;
+}
 
 EngineImpl::EngineImpl(EnginePorts p, EngineOptions options)
     : ctx_(p, std::move(options)),

@@ -61,11 +61,25 @@ function scenario(spec) end
 ---@field websocket? WebSocketFaults
 ---@field disk? DiskFaults
 
+---@class EngineTiming                 each a duration > 0; defaults are production values
+---@field poll_interval? Micros          engagement poll (5 min)
+---@field heartbeat_interval? Micros     heartbeat and sweeps (30 s)
+---@field resume_after? Micros           a saga step's resume timer (60 s)
+---@field timer_lease? Micros            a fired one-shot timer's lease (60 s)
+---@field payment_lease? Micros          a ledger payment's lease (300 s)
+---@field claim_stale? Micros            bus entries another consumer held this long are taken (60 s)
+---@field claim_stale_at_start? Micros   at start, entries idle this long come back (5 s)
+---@field tx_valid? Micros               a ledger transaction's valid duration (120 s; 15..180 s)
+---@field rule_end_grace? Micros         an ended rule campaign waits for queued events (600 s)
+---@field expiry_recheck? Micros         an expiry that met a claim in flight looks again (5 s)
+
 ---@class WorldSpec
 ---@field engines? integer             engines sharing the store and bus (default 1)
+---@field clients? integer             dashboard clients watching every campaign (default 2)
 ---@field audience? AudienceSpec
 ---@field accounts? table<string, Minor>  starting ledger balances; others start with 10^12
 ---@field faults? FaultTable
+---@field engine? EngineTiming          the engines' timing (a live capture's world line carries it)
 
 ---Configures the world. Optional; must come before the first action.
 ---@param spec WorldSpec

@@ -17,9 +17,11 @@ class OsSeededRandom final : public Random {
   std::uint64_t next_u64() override { return prng_.next_u64(); }
 
  private:
+  // 63 bits: a capture's world line carries the seed, and readers of JSON take
+  // integers as signed 64-bit.
   static std::uint64_t os_seed() {
     std::random_device rd;  // clsim-allow-nondeterminism: production adapter, read once
-    return (std::uint64_t(rd()) << 32) ^ std::uint64_t(rd());
+    return ((std::uint64_t(rd()) << 32) ^ std::uint64_t(rd())) >> 1;
   }
   std::uint64_t seed_;
   Xoshiro256 prng_;

@@ -11,6 +11,8 @@
 namespace clsim::engine {
 
 inline constexpr Duration kDurationMax = Duration(365LL * 86400 * 1000000);
+// The tweet text of a campaign created without one (the Lua API and the HTTP API).
+inline constexpr const char* kDefaultCampaignText = "Engage with this campaign to earn rewards";
 
 // Unicode code points in UTF-8 text; nullopt when the bytes are not valid UTF-8.
 std::optional<std::size_t> utf8_code_points(std::string_view text);

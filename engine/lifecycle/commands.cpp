@@ -8,17 +8,19 @@
 namespace clsim::engine {
 
 namespace {
-CommandResult to_result(const TxOutcome& out, std::string id = {}) {
-  return out.ok ? CommandResult::success(std::move(id)) : CommandResult::refused(out.reason);
-}
 std::string unknown(const std::string& id) { return "unknown campaign " + id; }
+CommandResult to_result(const TxOutcome& out, std::string id = {}) {
+  if (out.ok) return CommandResult::success(std::move(id));
+  if (out.store_error) return CommandResult::refused(out.reason, Refusal::unavailable);
+  return CommandResult::refused(out.reason, out.reason == unknown(id) ? Refusal::unknown : Refusal::conflict);
+}
 std::string wrong_state(const CampaignRow& row, const char* command, const char* allowed) {
   return "campaign " + row.id + " is " + to_string(row.state) + "; " + command + " is allowed only in " + allowed;
 }
 }  // namespace
 
 CommandResult Lifecycle::create(const CampaignSpec& spec) {
-  if (auto why = validate_spec(spec); !why.empty()) return CommandResult::refused(why);
+  if (auto why = validate_spec(spec); !why.empty()) return CommandResult::refused(why, Refusal::invalid);
   std::string id;
   auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     if (spec.id) {
@@ -49,12 +51,16 @@ CommandResult Lifecycle::create(const CampaignSpec& spec) {
 }
 
 CommandResult Lifecycle::update(const std::string& id, const CampaignUpdate& change, const std::string& by) {
+  bool invalid = false;
   auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto row = load_campaign(s.db, id);
     if (!row) return unknown(id);
     if (by != row->owner) return "only the owner " + row->owner + " may update " + id;
     if (row->state != CampaignState::CREATED) return wrong_state(*row, "update", "CREATED");
-    if (auto why = validate_update(change); !why.empty()) return why;
+    if (auto why = validate_update(change); !why.empty()) {
+      invalid = true;
+      return why;
+    }
     if (change.text) row->text = *change.text;
     if (change.rates) row->rates = *change.rates;
     if (change.duration) row->duration = *change.duration;
@@ -65,6 +71,7 @@ CommandResult Lifecycle::update(const std::string& id, const CampaignUpdate& cha
     states_.persist(s, *row, true);
     return {};
   });
+  if (invalid) return CommandResult::refused(out.reason, Refusal::invalid);
   return to_result(out, id);
 }
 

@@ -3,6 +3,7 @@
 // kinds whose counts changed (the rate limits make anything else impossible at
 // scale). Each (campaign, user, kind) is recorded once; the owner earns nothing.
 #include "engine/lifecycle/lifecycle.hpp"
+#include "engine/messaging/capture_records.hpp"
 
 namespace clsim::engine {
 
@@ -95,7 +96,14 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
             .bind(3, to_string(w.kind))
             .bind(4, now_us)
             .run();
-        added += s.db.changes();
+        const auto changed = s.db.changes();
+        added += changed;
+        // A live service's capture must hold the outside world it saw, or its replay
+        // would pay nobody; the simulator builds its captures from the mocks instead.
+        if (changed > 0 && e_.ctx_.options.capture) {
+          s.fx.captured.push_back(engagement_record(row->id, u, w.kind, w.target.tweet_id));
+          s.fx.captured.back().ts_us = now_us;
+        }
       }
       // Only a fully read list moves the mark; a cut-off one is read again next time.
       if (!p.next_token) row->seen[int(w.kind)] = w.count;

@@ -1,5 +1,7 @@
 #include "engine/messaging/capture_records.hpp"
 
+#include "engine/rules/rule_eval.hpp"
+
 namespace clsim::engine {
 
 namespace {
@@ -49,6 +51,35 @@ CaptureRecord customer_event_record(const CustomerEvent& event) {
   r.event_id = event.id;
   r.user_id = event.user;
   r.payload = {{"type", event.type}, {"data", nlohmann::ordered_json(event.payload)}};
+  return r;
+}
+
+CaptureRecord rule_campaign_record(const RuleCampaignSpec& spec, const std::string& id) {
+  CaptureRecord r;
+  r.type = "rule_campaign:create:v1:requested";
+  r.campaign_id = id;
+  r.payload = {{"owner", spec.owner},
+               {"budget", spec.budget.minor},
+               {"duration_us", to_us(spec.duration)},
+               {"rules", nlohmann::ordered_json(rules_to_json(spec.rules))}};
+  return r;
+}
+
+CaptureRecord redrive_record(const std::string& event_id) {
+  CaptureRecord r;
+  r.type = "customer:redrive:v1:requested";
+  r.payload = {{"event_id", event_id}};
+  return r;
+}
+
+CaptureRecord engagement_record(const std::string& campaign, const std::string& user, EngagementKind kind,
+                                const std::string& tweet_id) {
+  CaptureRecord r;
+  r.type = "twitter:engagement:v1:observed";
+  r.event_id = "eng-" + campaign + "-" + user + "-" + to_string(kind);
+  r.campaign_id = campaign;
+  r.user_id = user;
+  r.payload = {{"kind", to_string(kind)}, {"tweet_id", tweet_id}};
   return r;
 }
 

@@ -16,10 +16,13 @@ bool rule_campaign_exists(SqliteDb& db, const std::string& id) {
   q.reset();
   return found;
 }
+CommandResult refusal_of(const TxOutcome& out) {
+  return CommandResult::refused(out.reason, out.store_error ? Refusal::unavailable : Refusal::conflict);
+}
 }  // namespace
 
 CommandResult RuleCampaigns::create(const RuleCampaignSpec& spec) {
-  if (auto why = validate_rule_spec(spec); !why.empty()) return CommandResult::refused(why);
+  if (auto why = validate_rule_spec(spec); !why.empty()) return CommandResult::refused(why, Refusal::invalid);
   std::string id;
   auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     if (spec.id) {
@@ -48,11 +51,11 @@ CommandResult RuleCampaigns::create(const RuleCampaignSpec& spec) {
                                                                      {"end_us", to_us(now + spec.duration)}});
     return {};
   });
-  return out.ok ? CommandResult::success(id) : CommandResult::refused(out.reason);
+  return out.ok ? CommandResult::success(id) : refusal_of(out);
 }
 
 CommandResult RuleCampaigns::customer_event(const CustomerEvent& ev) {
-  if (auto why = validate_customer_event(ev); !why.empty()) return CommandResult::refused(why);
+  if (auto why = validate_customer_event(ev); !why.empty()) return CommandResult::refused(why, Refusal::invalid);
   bool duplicate = false;
   auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
     auto& q = s.db.prepare("SELECT 1 FROM customer_events WHERE event_id = ?");
@@ -80,7 +83,7 @@ CommandResult RuleCampaigns::customer_event(const CustomerEvent& ev) {
                                                                        {"trace_id", trace_id}});
     return {};
   });
-  if (!out.ok) return CommandResult::refused(out.reason);
+  if (!out.ok) return refusal_of(out);
   if (duplicate) {
     CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_intake");
     return CommandResult{true, "duplicate event " + ev.id + " (already queued)", ev.id};
@@ -119,7 +122,9 @@ CommandResult RuleCampaigns::redrive(const std::string& event_id) {
     s.fx.traces.emplace_back("customer_event_redriven", nlohmann::json{{"event_id", event_id}, {"trace_id", trace_id}});
     return {};
   });
-  return out.ok ? CommandResult::success(event_id) : CommandResult::refused(out.reason);
+  if (out.ok) return CommandResult::success(event_id);
+  return out.reason == "unknown event " + event_id ? CommandResult::refused(out.reason, Refusal::unknown)
+                                                   : refusal_of(out);
 }
 
 }  // namespace clsim::engine

@@ -2,6 +2,7 @@
 // checked; the effective table is recorded in the report.
 #include <lua.hpp>
 
+#include "engine/options_json.hpp"
 #include "sim/lua/binding_guard.hpp"
 #include "sim/lua/scenario_context.hpp"
 #include "sim/lua/table_reader.hpp"
@@ -41,6 +42,21 @@ nlohmann::ordered_json read_audience(lua_State* L, int index) {
   return a;
 }
 
+// world.engine: the engine's timing options, durations in microseconds, under the
+// names engine::timing_json writes with "_us" dropped.
+nlohmann::ordered_json read_engine(lua_State* L, int index) {
+  TableReader t(L, index, "world.engine");
+  std::vector<std::string> names;
+  for (const auto& key : engine::timing_keys()) names.push_back(key.substr(0, key.size() - 3));
+  t.allow_only(names);
+  nlohmann::ordered_json e = nlohmann::ordered_json::object();
+  for (const auto& name : names)
+    if (auto v = t.integer(name.c_str())) e[name + "_us"] = *v;
+  engine::EngineOptions probe;
+  if (auto err = engine::apply_timing(probe, e); !err.empty()) t.fail("world." + err);
+  return e;
+}
+
 nlohmann::ordered_json read_accounts(lua_State* L, int index) {
   TableReader t(L, index, "world.accounts");
   nlohmann::ordered_json accounts = nlohmann::ordered_json::object();
@@ -57,7 +73,7 @@ int l_world(lua_State* L) {
     auto& ctx = context_of(L);
     if (ctx.world_exists()) luaL_error(L, "world{} must come before the first action");
     TableReader t(L, 1, "world");
-    t.allow_only({"engines", "audience", "accounts", "faults", "clients"});
+    t.allow_only({"engines", "audience", "accounts", "faults", "clients", "engine"});
     nlohmann::ordered_json w = nlohmann::ordered_json::object();
     if (auto n = t.integer("clients")) {
       if (*n < 0 || *n > 10000) t.fail("world.clients: expected 0..10000 dashboard clients");
@@ -73,6 +89,10 @@ int l_world(lua_State* L) {
     }
     if (int a = t.push_table("accounts")) {
       w["accounts"] = read_accounts(L, a);
+      lua_pop(L, 1);
+    }
+    if (int e = t.push_table("engine")) {
+      w["engine"] = read_engine(L, e);
       lua_pop(L, 1);
     }
     if (int f = t.push_table("faults")) {

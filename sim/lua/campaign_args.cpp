@@ -58,7 +58,7 @@ engine::CampaignSpec read_campaign_spec(lua_State* L, int index) {
   if (!rates) t.fail("campaign.rates is required ({like, retweet, quote, reply})");
   spec.rates = read_rates(L, rates, "campaign.rates", true);
   lua_pop(L, 1);
-  spec.text = t.string("text").value_or("Engage with this campaign to earn rewards");
+  spec.text = t.string("text").value_or(engine::kDefaultCampaignText);
   const std::string err = engine::validate_text(spec.text);
   if (!err.empty()) t.fail("campaign.text: " + err);
   return spec;

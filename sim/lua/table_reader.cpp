@@ -31,12 +31,16 @@ std::vector<std::string> TableReader::keys() const {
 }
 
 void TableReader::allow_only(std::initializer_list<const char*> allowed) const {
+  allow_only(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void TableReader::allow_only(const std::vector<std::string>& allowed) const {
   for (const auto& k : keys()) {
     bool ok = false;
-    for (const char* a : allowed) ok = ok || k == a;
+    for (const auto& a : allowed) ok = ok || k == a;
     if (!ok) {
       std::string list;
-      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
       fail(where_ + ": unknown key '" + k + "' (expected one of: " + list + ")");
     }
   }

@@ -19,6 +19,7 @@ class TableReader {
 
   // Raises a Lua error naming the first key not in `allowed`.
   void allow_only(std::initializer_list<const char*> allowed) const;
+  void allow_only(const std::vector<std::string>& allowed) const;
   std::vector<std::string> keys() const;  // string keys, sorted
   bool has(const char* key) const;
 

@@ -80,7 +80,8 @@ std::string canonical_type(const std::string& type) {
 std::optional<LineKind> kind_of(const std::string& t) {
   static const std::set<std::string> kCommands = {
       "campaign:create:v1:requested", "campaign:update:v1:requested", "campaign:publish:v1:requested",
-      "campaign:claim:v1:requested", "customer:event:v1:requested"};
+      "campaign:claim:v1:requested", "customer:event:v1:requested", "rule_campaign:create:v1:requested",
+      "customer:redrive:v1:requested"};
   static const std::set<std::string> kObservations = {
       "twitter:engagement:v1:observed", "twitter:request:v1:failed", "hedera:transaction:v1:failed",
       "engine:crash:v1:observed"};

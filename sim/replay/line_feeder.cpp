@@ -1,5 +1,6 @@
 #include "sim/replay/line_feeder.hpp"
 
+#include "engine/rules/rule_eval.hpp"
 #include "engine/store/sqlite_db.hpp"
 #include "mocks/twitter/twitter_config.hpp"
 #include "sim/replay/ledger_status.hpp"
@@ -18,6 +19,7 @@ engine::Rates rates_of(const json& r) {
 // Engagements wait this long, in steps, for their campaign's first tweet.
 constexpr Duration kEngagementRetry = Duration(1'000'000);
 constexpr int kEngagementAttempts = 600;
+constexpr Duration kCommandRetry = Duration(1'000'000);
 // The engine's event stream (engine/engine_impl.hpp kEventStream, not a public header).
 constexpr const char* kEventStream = "campaign-events";
 
@@ -61,7 +63,25 @@ void LineFeeder::feed(const LogLine& l) {
   ordinal_of_event_[l.event_id] = k;
 }
 
-void LineFeeder::command(const LogLine& l) {
+// A command the live engine accepted (`payload.accepted`, what the engine's own
+// capture writes) but the replayed world refuses by its rules was most likely met a
+// moment early: the replayed mocks' latencies are not the live ones. It is tried
+// again each second for up to the match window before it counts as a refusal.
+void LineFeeder::command(const LogLine& l, Duration waited) {
+  const engine::CommandResult r = apply(l);
+  if (r.ok) return;
+  const bool accepted_live = l.payload.value("accepted", false);
+  if (accepted_live && r.refusal == engine::Refusal::conflict && waited + kCommandRetry <= window_) {
+    sim_.world().scheduler().schedule(kCommandRetry, 0, engine::TimerKind::foreground, "replay:command",
+                                      [this, l, waited](boost::system::error_code ec) {
+                                        if (!ec) command(l, waited + kCommandRetry);
+                                      });
+    return;
+  }
+  refuse(l, accepted_live ? r.reason + " (accepted live)" : r.reason);
+}
+
+engine::CommandResult LineFeeder::apply(const LogLine& l) {
   const json& p = l.payload;
   engine::CommandResult r;
   if (l.type == "campaign:create:v1:requested") {
@@ -94,8 +114,18 @@ void LineFeeder::command(const LogLine& l) {
     engine::CustomerEvent ev{l.event_id, p.at("type").get<std::string>(), l.user_id,
                              p.contains("data") ? p["data"] : json::object()};
     r = sim_.customer_event(ev);
+  } else if (l.type == "rule_campaign:create:v1:requested") {
+    engine::RuleCampaignSpec spec;
+    if (!l.campaign_id.empty()) spec.id = l.campaign_id;
+    spec.owner = p.at("owner").get<std::string>();
+    spec.budget = engine::Money(p.at("budget").get<std::int64_t>());
+    spec.duration = Duration(p.at("duration_us").get<std::int64_t>());
+    spec.rules = engine::rules_from_json(p.at("rules"));
+    r = sim_.create_rule_campaign(spec);
+  } else if (l.type == "customer:redrive:v1:requested") {
+    r = sim_.redrive(p.at("event_id").get<std::string>());
   }
-  if (!r.ok) refuse(l, r.reason);
+  return r;
 }
 
 void LineFeeder::engagement(const LogLine& l, int attempts_left) {

@@ -14,7 +14,10 @@ namespace clsim::sim {
 
 class LineFeeder {
  public:
-  LineFeeder(Simulation& sim, std::vector<Refusal>& refusals) : sim_(sim), refusals_(refusals) {}
+  // `window`: how long a command the log says was accepted may wait for the
+  // replayed world to accept it too (the match window).
+  LineFeeder(Simulation& sim, std::vector<Refusal>& refusals, Duration window)
+      : sim_(sim), refusals_(refusals), window_(window) {}
 
   // Logged API failures are armed up front: a call made at or after
   // (line time - window) takes them, each once, in log order.
@@ -23,7 +26,8 @@ class LineFeeder {
   void feed(const LogLine& line);
 
  private:
-  void command(const LogLine& l);
+  void command(const LogLine& l, Duration waited = Duration(0));
+  engine::CommandResult apply(const LogLine& l);
   void engagement(const LogLine& l, int attempts_left);
   void crash(const LogLine& l);
   void redeliver(const LogLine& l);
@@ -31,6 +35,7 @@ class LineFeeder {
 
   Simulation& sim_;
   std::vector<Refusal>& refusals_;
+  Duration window_;
   std::map<std::pair<std::string, std::string>, int> recorded_count_;  // (campaign, type) -> first deliveries
   std::map<std::string, int> ordinal_of_event_;                         // recorded event_id -> its k
   std::map<std::string, std::string> first_tweet_;                      // campaign -> first tweet id (never changes)

@@ -42,6 +42,37 @@ nlohmann::json LineFields::object_or_empty(const std::string& key) const {
   return obj.contains(key) ? object(key) : nlohmann::json::object();
 }
 
+namespace {
+
+// rule_campaign:create's payload: the rule_campaign{} fields, durations in microseconds.
+void check_rule_campaign(const LineFields& p, const std::string& where) {
+  p.string("owner");
+  p.integer("budget");
+  p.integer("duration_us");
+  if (!p.obj.contains("rules") || !p.obj["rules"].is_array()) p.fail("field payload.rules must be a list of rules");
+  int i = 0;
+  for (const auto& rule : p.obj["rules"]) {
+    const std::string at = "payload.rules[" + std::to_string(++i) + "].";
+    if (!rule.is_object()) p.fail("field " + at.substr(0, at.size() - 1) + " must be an object");
+    const LineFields r{rule, where, at};
+    r.string("event_type");
+    r.integer("reward");
+    if (!rule.contains("when")) continue;
+    if (!rule["when"].is_array()) r.fail("field " + at + "when must be a list");
+    int k = 0;
+    for (const auto& cond : rule["when"]) {
+      const std::string cat = at + "when[" + std::to_string(++k) + "].";
+      if (!cond.is_object()) r.fail("field " + cat.substr(0, cat.size() - 1) + " must be an object");
+      const LineFields c{cond, where, cat};
+      c.string("field");
+      c.string("op");
+      if (!cond.contains("value")) c.fail("missing field " + cat + "value");
+    }
+  }
+}
+
+}  // namespace
+
 void check_payload(const LogLine& l, const LineFields& top) {
   const LineFields p{l.payload, top.where, "payload."};
   const std::string& t = l.type;
@@ -69,6 +100,10 @@ void check_payload(const LogLine& l, const LineFields& top) {
     if (l.user_id.empty()) top.string("user_id");
     p.string("type");
     p.object_or_empty("data");
+  } else if (t == "rule_campaign:create:v1:requested") {
+    check_rule_campaign(p, top.where);
+  } else if (t == "customer:redrive:v1:requested") {
+    p.string("event_id");
   } else if (t == "twitter:engagement:v1:observed") {
     if (l.campaign_id.empty()) top.string("campaign_id");
     if (l.user_id.empty()) top.string("user_id");

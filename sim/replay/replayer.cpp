@@ -85,7 +85,7 @@ ReplayResult replay_log(const EventLog& log, const ReplayOptions& options) {
   quiet_audience.enabled = false;  // engagements come only from the log
   sim->twitter().set_audience(quiet_audience);
 
-  LineFeeder feeder(*sim, result.refusals);
+  LineFeeder feeder(*sim, result.refusals, options.match_window);
   feeder.arm_failures(log.lines, result.shift_us, options.match_window);
   Chain chain{*sim, feeder, log.lines, result.lines_fed};
   if (!log.lines.empty())

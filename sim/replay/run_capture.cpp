@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "engine/messaging/capture_records.hpp"
 #include "engine/store/sqlite_db.hpp"
 #include "sim/world/simulation.hpp"
 
@@ -110,10 +111,9 @@ void RunCapture::add_engagements(Simulation& sim, std::int64_t end_us, std::vect
     for (const auto& e : sim.twitter().engagements().all(*c.first_tweet_id)) {
       const std::int64_t at = engine::to_us(e.at);
       if (at > end_us) continue;
-      const std::string kind = engine::to_string(e.kind);
-      out.push_back({at, 0, (1ULL << 62) + order++,
-                     {at, "twitter:engagement:v1:observed", "eng-" + c.id + "-" + e.user + "-" + kind, c.id, e.user,
-                      {{"kind", kind}, {"tweet_id", *c.first_tweet_id}}}});
+      auto record = engine::engagement_record(c.id, e.user, e.kind, *c.first_tweet_id);
+      record.ts_us = at;
+      out.push_back({at, 0, (1ULL << 62) + order++, std::move(record)});
     }
   }
 }

@@ -23,7 +23,7 @@ void EngineHost::start() {
   social_ = std::make_unique<mocks::TwitterClient>(*sim_.twitter_, *clock_);
   ledger_ = std::make_unique<mocks::HederaClient>(*sim_.hedera_, *clock_);
   bus_ = std::make_unique<mocks::RedisBus>(sim_.redis_, *sim_.bus_faults_, *clock_);
-  engine::EngineOptions options;
+  engine::EngineOptions options = sim_.engine_base_;
   options.name = "engine-" + std::to_string(number_);
   options.mutations = sim_.mutations_;
   engine_ = std::make_unique<engine::Engine>(

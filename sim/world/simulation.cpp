@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "engine/options_json.hpp"
 #include "mocks/knob_reader.hpp"
 #include "sim/disk/sqlite_prng.hpp"
 #include "sim/world/invariant_checker.hpp"
@@ -64,6 +65,10 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   storage_ = std::make_unique<SimDiskStorage>(*disk_, kDatabase);
   if (w.contains("audience")) {
     const std::string err = mocks::merge_audience(twitter_base_.audience, audience_knobs(w["audience"]));
+    if (!err.empty()) throw std::invalid_argument("world." + err);
+  }
+  if (w.contains("engine")) {
+    const std::string err = engine::apply_timing(engine_base_, w["engine"]);
     if (!err.empty()) throw std::invalid_argument("world." + err);
   }
   if (w.contains("accounts"))

@@ -98,6 +98,7 @@ class Simulation {
   mocks::RedisMock redis_;
   std::unique_ptr<mocks::BusFaults> bus_faults_;
   std::unique_ptr<mocks::WebSocketHub> hub_;
+  engine::EngineOptions engine_base_;  // world.engine's timing; each host adds name and mutations
   mocks::TwitterConfig twitter_base_;
   mocks::HederaConfig hedera_base_;
   std::vector<std::unique_ptr<EngineHost>> hosts_;

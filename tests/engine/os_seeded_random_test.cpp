@@ -21,8 +21,13 @@ TEST(OsSeededRandom, DrawsAreTheEnginesXoshiroStream) {
 }
 
 TEST(OsSeededRandom, TwoServicesStartWithDifferentSeeds) {
-  // 64 bits from the OS twice: equal only with probability 2^-64.
+  // 63 bits from the OS twice: equal only with probability 2^-63.
   EXPECT_NE(OsSeededRandom().seed(), OsSeededRandom().seed());
+}
+
+TEST(OsSeededRandom, SeedFitsASigned64BitJsonInteger) {
+  // A capture's world line carries it; the replay reader takes signed 64-bit integers.
+  for (int i = 0; i < 64; ++i) EXPECT_LE(OsSeededRandom().seed(), std::uint64_t(INT64_MAX));
 }
 
 }  // namespace

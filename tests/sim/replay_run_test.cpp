@@ -123,6 +123,29 @@ TEST(Replay, InvalidCreateIsRefusedForThatLineAndTheReplayGoesOn) {
   EXPECT_EQ(r.sim->reader().campaign("c-1")->state, "EXPIRED");
 }
 
+// A live service's claim came right after REWARD_CLAIM; in the replayed world the
+// close may run a moment later. A claim the log says was accepted waits for it
+// (up to the match window); one without that mark is refused at once, as before.
+TEST(Replay, CommandAcceptedLiveIsRetriedUntilTheReplayedWorldAcceptsIt) {
+  const auto claim = [](const std::string& accepted) {
+    return line(3590, "\"type\": \"campaign:claim:v1:requested\", \"event_id\": \"claim-1\", \"campaign_id\": \"c-1\","
+                      " \"user_id\": \"u-1\", \"payload\": {" + accepted + "}");
+  };
+  const std::string base = kWorld + create("c-1", 1) + publish("c-1", 2) + engagement("c-1", "u-1", 30);
+  auto waited = replay_text(base + claim("\"accepted\": true"));
+  ASSERT_TRUE(waited.sim);
+  EXPECT_TRUE(waited.refusals.empty()) << waited.refusals.front().reason;
+  const auto rewards = waited.sim->reader().rewards("c-1");
+  ASSERT_EQ(rewards.size(), 1u);
+  EXPECT_EQ(rewards[0].status, "claimed");
+
+  auto unmarked = replay_text(base + claim(""));
+  ASSERT_TRUE(unmarked.sim);
+  ASSERT_EQ(unmarked.refusals.size(), 1u);
+  EXPECT_NE(unmarked.refusals[0].reason.find("RUNNING"), std::string::npos) << unmarked.refusals[0].reason;
+  EXPECT_EQ(unmarked.sim->reader().rewards("c-1")[0].status, "returned");
+}
+
 TEST(ReplayCapture, HappyPathCaptureReplaysToTheSameStatesBalancesAndTweets) {
   RunCapture capture;
   lua::ScriptOptions so;
