@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/core/money.hpp"
 #include "engine/core/time.hpp"
@@ -33,6 +34,8 @@ enum class LedgerStatus {
   TIMEOUT,            // no answer (gRPC deadline): the outcome is unknown
 };
 const char* to_string(LedgerStatus s);
+// The status a name spells exactly as to_string does ("BUSY"); nullopt otherwise.
+std::optional<LedgerStatus> ledger_status_from(std::string_view name);
 // Statuses worth retrying the same transaction id for.
 bool is_transient(LedgerStatus s);
 

@@ -40,6 +40,15 @@ const char* to_string(LedgerStatus s) {
   return "?";
 }
 
+std::optional<LedgerStatus> ledger_status_from(std::string_view name) {
+  // The enum is dense from OK to TIMEOUT; to_string is the one spelling.
+  for (int i = int(LedgerStatus::OK); i <= int(LedgerStatus::TIMEOUT); ++i) {
+    const auto s = LedgerStatus(i);
+    if (name == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
 bool is_transient(LedgerStatus s) {
   switch (s) {
     case LedgerStatus::BUSY:

@@ -3,6 +3,7 @@
 // engine crashes first. Results carry the HTTP status and RFC 7807 problem fields
 // so the engine handles 403 duplicate content, 429 and 5xx as the real API sends them.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,7 +23,11 @@ struct ApiStatus {
   int http = 200;          // 0 when the request timed out (no response seen)
   std::string title;       // problem "title", e.g. "Forbidden", "Too Many Requests"
   std::string detail;      // problem "detail"
-  TimePoint rate_limit_reset{};  // x-rate-limit-reset, when http == 429
+  // The endpoint's x-rate-limit-* headers, whenever the answer carries them (a 429
+  // always sets the reset; the simulated adapter reports only that one).
+  TimePoint rate_limit_reset{};            // x-rate-limit-reset (Unix seconds on the wire)
+  std::int64_t rate_limit_limit = -1;      // x-rate-limit-limit; -1: not reported
+  std::int64_t rate_limit_remaining = -1;  // x-rate-limit-remaining; -1: not reported
 
   bool ok() const { return http >= 200 && http < 300; }
   bool timed_out() const { return http == 0; }

@@ -1,5 +1,7 @@
 #include "mocks/twitter/rate_limiter.hpp"
 
+#include <algorithm>
+
 namespace clsim::mocks {
 
 namespace {
@@ -42,6 +44,21 @@ std::int64_t RateLimiter::remaining(const std::vector<RateLimitRule>& rules, con
     return rule.limit - it->second.used;
   }
   return -1;
+}
+
+std::optional<RateLimiter::Quota> RateLimiter::quota(const std::vector<RateLimitRule>& rules,
+                                                     const std::string& endpoint, const std::string& user,
+                                                     engine::TimePoint now) const {
+  std::optional<Quota> tightest;
+  for (const auto& rule : rules) {
+    if (rule.endpoint != endpoint) continue;
+    Quota q{rule.limit, rule.limit, ceil_to_second(now + rule.window)};
+    auto it = windows_.find(bucket_key(rule, user));
+    if (it != windows_.end() && now < it->second.reset)
+      q = Quota{rule.limit, std::max<std::int64_t>(0, rule.limit - it->second.used), it->second.reset};
+    if (!tightest || q.remaining < tightest->remaining) tightest = q;
+  }
+  return tightest;
 }
 
 }  // namespace clsim::mocks

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,18 @@ class RateLimiter {
   // Requests left in the window of the first matching rule (for tests); -1 if none applies.
   std::int64_t remaining(const std::vector<RateLimitRule>& rules, const std::string& endpoint,
                          const std::string& user, engine::TimePoint now) const;
+
+  // What the x-rate-limit-* headers say for `endpoint` and `user` at `now`: of the
+  // endpoint's rules, the one with the fewest requests left (the first listed on a
+  // tie); a window not open yet is whole and resets one window ahead. nullopt when
+  // no rule applies. A query: no window opens, nothing is counted.
+  struct Quota {
+    std::int64_t limit = 0;
+    std::int64_t remaining = 0;
+    engine::TimePoint reset{};
+  };
+  std::optional<Quota> quota(const std::vector<RateLimitRule>& rules, const std::string& endpoint,
+                             const std::string& user, engine::TimePoint now) const;
 
  private:
   struct Window {

@@ -179,6 +179,11 @@ std::int64_t TwitterService::rate_limit_remaining(const std::string& endpoint, c
   return limiter_.remaining(config_.rate_limits, endpoint, user, clock_.now());
 }
 
+std::optional<RateLimiter::Quota> TwitterService::rate_limit_quota(const std::string& endpoint,
+                                                                   const std::string& user) const {
+  return limiter_.quota(config_.rate_limits, endpoint, user, clock_.now());
+}
+
 std::vector<std::string> TwitterService::texts_of(const std::vector<std::string>& tweet_ids) const {
   std::vector<std::string> out;
   for (const auto& id : tweet_ids)

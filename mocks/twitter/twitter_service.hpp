@@ -68,6 +68,9 @@ class TwitterService {
   const TweetRecord* find_tweet(const std::string& id) const;
   const EngagementBook& engagements() const { return book_; }
   std::int64_t rate_limit_remaining(const std::string& endpoint, const std::string& user = {}) const;
+  // The x-rate-limit-* headers of `endpoint` for `user` now (RateLimiter::quota),
+  // whether or not the rate_limit fault is on. Changes nothing.
+  std::optional<RateLimiter::Quota> rate_limit_quota(const std::string& endpoint, const std::string& user = {}) const;
   const FaultCounter& fault_counter() const { return counter_; }
 
  private:
