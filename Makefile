@@ -4,7 +4,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test bench swarm clean
+.PHONY: all deps configure build demo test bench swarm live clean
 
 all: build
 
@@ -36,6 +36,10 @@ swarm: build
 	@mkdir -p reports
 	$(BUILD)/clsim swarm --random --seeds 1..200 --jobs $(JOBS) --timeout-s 120 \
 	  --require tests/swarm/required_coverage.txt --out reports/swarm
+
+# The live stack on loopback: redis-server, clsim mockd and clsim serve (README "Live mode").
+live: build
+	@CLSIM=$(BUILD)/clsim bash deploy/live-local.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -12,7 +12,10 @@ packages=(
   libbenchmark-dev
   libgtest-dev libgmock-dev
   librapidcheck-dev
-  redis-server            # the real Redis for the mock's differential test
+  redis-server            # the real Redis: the mock's differential test, live mode
+  libhiredis-dev          # live mode's Bus adapter (pkg-config hiredis)
+  libssl-dev              # live mode's https clients
+  chromium                # the live page's headless browser test
 )
 
 missing=()

@@ -86,6 +86,33 @@ back under its own schedule exits 3. The bias flags are those of
 clsim run --random (clsim run --help; the seed's repro command gives them).)"},
     {"run", "clsim run SCRIPT.lua --capture FILE.jsonl", "Writes the run as an event log that clsim replay accepts."},
     {"list", "clsim list crash-points | faults | invariants", ""},
+    {"serve",
+     R"(clsim serve --db FILE --listen HOST:PORT --redis HOST:PORT|unix:PATH
+            --twitter-url URL --ledger-url URL [--name NAME] [--poll-interval-s S]
+            [--capture FILE] [--port-file FILE] [--timing KEY=MICROSECONDS]...)",
+     R"(Runs the engine as a service on real I/O until SIGINT or SIGTERM (exit 0):
+the SQLite file --db, Redis Streams at --redis, the X API v2 at --twitter-url
+and the ledger gateway at --ledger-url (docs/LIVE.md; clsim mockd serves
+both), and an HTTP + WebSocket API with a page at / (docs/CONTRACTS.md).
+Port 0 picks a free port; --port-file writes it. --capture appends the
+capture format as it runs (clsim replay takes it). --poll-interval-s sets
+the engagement poll (default 300); --timing sets one engine duration in
+microseconds (the keys of world.engine: resume_after_us, timer_lease_us,
+payment_lease_us, claim_stale_us, ...). Environment: CLSIM_TOKEN (bearer token
+for writes; unset: none), CLSIM_X_USER_TOKENS (a JSON file {account:
+token}; unset: mockd's user:ACCOUNT), CLSIM_X_APP_TOKEN, CLSIM_LEDGER_TOKEN.)"},
+    {"mockd",
+     R"(clsim mockd --listen HOST:PORT [--seed N] [--faults FILE.lua] [--audience N]
+            [--engage-probability P] [--port-file FILE])",
+     R"(Serves the mock X API v2 and the mock ledger gateway on their wire protocols
+(docs/LIVE.md) in real time, until SIGINT or SIGTERM (exit 0). Port 0 picks
+a free port; --port-file writes the bound port once listening. --seed seeds
+the fault and audience streams (default: from the OS; printed on start).
+--audience N users u-1..u-N (default 100; 0: none) engage with a campaign's
+first tweet with probability P (default 0.3) within seconds. --faults runs
+a Lua file that returns {twitter = {...}, hedera = {...}} with the keys of
+world.faults (clsim list faults). GET /mock/state shows tweets, balances,
+minted and fault counts.)"},
     {"", "clsim COMMAND --help", "The usage of one command."},
     {"", "clsim --help | --version", ""},
 };

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     if (cmd == "minimize") return minimize_command(argc, argv);
     if (cmd == "swarm") return swarm_command(argc, argv);
     if (cmd == "shrink") return shrink_command(argc, argv);
+    if (cmd == "mockd") return mockd_command(argc, argv);
+    if (cmd == "serve") return serve_command(argc, argv);
     std::fprintf(stderr, "clsim: unknown command '%s' (see clsim --help)\n", cmd.c_str());
     return 2;
   } catch (const HelpRequested&) {
