@@ -14,12 +14,12 @@ dir=$(mktemp -d -t clsim-live-XXXXXX)
 pids=()
 
 stop_all() {
-  trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "stopped; logs, database and capture in $dir"
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 
 # Waits (at most 10 s) for a port file a process writes once it listens.
 wait_port_file() {
@@ -76,4 +76,5 @@ try:
   curl -s $url/v1/campaigns/c-1
 INFO
 wait -n "${pids[@]}" || true
-echo "a process of the stack stopped; see the logs in $dir" >&2
+echo "a process of the stack stopped by itself; see the logs in $dir" >&2
+exit 1
