@@ -40,6 +40,16 @@ const char* to_string(LedgerStatus s) {
   return "?";
 }
 
+const char* engagers_endpoint(EngagementKind kind) {
+  switch (kind) {
+    case EngagementKind::like: return kLikingUsers;
+    case EngagementKind::retweet: return kRetweetedBy;
+    case EngagementKind::quote: return kQuoteTweets;
+    case EngagementKind::reply: return kSearchRecent;  // conversation_id:<root>
+  }
+  return kSearchRecent;
+}
+
 std::optional<LedgerStatus> ledger_status_from(std::string_view name) {
   // The enum is dense from OK to TIMEOUT; to_string is the one spelling.
   for (int i = int(LedgerStatus::OK); i <= int(LedgerStatus::TIMEOUT); ++i) {

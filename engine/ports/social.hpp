@@ -91,6 +91,17 @@ struct EngagersPage {
   std::optional<std::string> next_token;
 };
 
+// X's endpoints as the API documents them: the `payload.endpoint` of a logged
+// twitter:request:v1:failed line and the key of a rate-limit bucket.
+inline constexpr const char* kPostTweets = "POST /2/tweets";
+inline constexpr const char* kSearchRecent = "GET /2/tweets/search/recent";
+inline constexpr const char* kTweetsLookup = "GET /2/tweets";
+inline constexpr const char* kLikingUsers = "GET /2/tweets/:id/liking_users";
+inline constexpr const char* kRetweetedBy = "GET /2/tweets/:id/retweeted_by";
+inline constexpr const char* kQuoteTweets = "GET /2/tweets/:id/quote_tweets";
+// The endpoint an engager list of `kind` reads (replies: a conversation search).
+const char* engagers_endpoint(EngagementKind kind);
+
 inline constexpr int kMetricsBatchMax = 100;
 inline constexpr int kTweetTextMax = 280;
 

@@ -9,17 +9,17 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/time.hpp"
+#include "engine/ports/social.hpp"
 
 namespace clsim::mocks {
 
-// Endpoint names as X documents them; also the `payload.endpoint` of a logged
-// `twitter:request:v1:failed` line and the key of a rate-limit bucket.
-inline constexpr const char* kPostTweets = "POST /2/tweets";
-inline constexpr const char* kSearchRecent = "GET /2/tweets/search/recent";
-inline constexpr const char* kTweetsLookup = "GET /2/tweets";
-inline constexpr const char* kLikingUsers = "GET /2/tweets/:id/liking_users";
-inline constexpr const char* kRetweetedBy = "GET /2/tweets/:id/retweeted_by";
-inline constexpr const char* kQuoteTweets = "GET /2/tweets/:id/quote_tweets";
+// X's endpoint names (engine/ports/social.hpp), as the mock's code spells them.
+using engine::kLikingUsers;
+using engine::kPostTweets;
+using engine::kQuoteTweets;
+using engine::kRetweetedBy;
+using engine::kSearchRecent;
+using engine::kTweetsLookup;
 
 // All rates are probabilities per call; all off by default except latency.
 struct TwitterFaults {

@@ -31,16 +31,6 @@ bool decode_token(const std::string& token, std::int64_t& at_us, std::uint64_t& 
   return true;
 }
 
-const char* endpoint_for(engine::EngagementKind kind) {
-  switch (kind) {
-    case engine::EngagementKind::like: return kLikingUsers;
-    case engine::EngagementKind::retweet: return kRetweetedBy;
-    case engine::EngagementKind::quote: return kQuoteTweets;
-    case engine::EngagementKind::reply: return kSearchRecent;  // conversation_id:<root>
-  }
-  return kSearchRecent;
-}
-
 // liking_users and retweeted_by take 1-100; quote_tweets and search take 10-100.
 int min_results(engine::EngagementKind kind) {
   return kind == engine::EngagementKind::like || kind == engine::EngagementKind::retweet ? 1 : 10;
@@ -99,7 +89,7 @@ TwitterReply<engine::MetricsResult> TwitterService::lookup_metrics(const std::ve
 TwitterReply<engine::EngagersPage> TwitterService::list_engagers(const engine::EngagersRequest& req) {
   const auto now = clock_.now();
   engine::EngagersPage out;
-  const Gate g = gate(endpoint_for(req.kind), {}, texts_of({req.tweet_id}));
+  const Gate g = gate(engine::engagers_endpoint(req.kind), {}, texts_of({req.tweet_id}));
   if (g.refuse) {
     out.status = *g.refuse;
     return reply(std::move(out));

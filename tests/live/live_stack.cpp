@@ -1,5 +1,6 @@
 #include "live/live_stack.hpp"
 
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -7,11 +8,14 @@ namespace clsim::live_test {
 
 LiveStack::LiveStack(LiveStackOptions options) : options_(std::move(options)) {
   redis_ = std::make_unique<RedisServer>(dir_);
-  mockd_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{clsim_binary(), "mockd", "--listen", "127.0.0.1:0", "--port-file", dir_.file("mockd.port"),
-                               "--seed", "7", "--audience", std::to_string(options_.audience), "--engage-probability",
-                               std::to_string(options_.engage_probability)},
-      dir_.file("mockd.log"));
+  std::vector<std::string> mockd{clsim_binary(), "mockd", "--listen", "127.0.0.1:0", "--port-file", dir_.file("mockd.port"),
+                                 "--seed", "7", "--audience", std::to_string(options_.audience), "--engage-probability",
+                                 std::to_string(options_.engage_probability)};
+  if (!options_.mockd_faults.empty()) {
+    std::ofstream(dir_.file("faults.lua")) << options_.mockd_faults;
+    mockd.insert(mockd.end(), {"--faults", dir_.file("faults.lua")});
+  }
+  mockd_ = std::make_unique<ChildProcess>(mockd, dir_.file("mockd.log"));
   const auto mp = wait_for_port_file(dir_.file("mockd.port"), *mockd_, std::chrono::seconds(20));
   if (!mp) throw std::runtime_error("mockd did not start:\n" + logs());
   mockd_port_ = *mp;

@@ -22,6 +22,7 @@ struct LiveStackOptions {
   std::string poll_interval_s = "1";
   std::string token = "test-token";
   std::vector<std::string> serve_extra;  // more serve flags
+  std::string mockd_faults;              // a faults file's Lua text for mockd ("" = none)
 };
 
 class LiveStack {

@@ -187,5 +187,54 @@ TEST(LiveStack, CampaignRunsToExpiredWithAPaidClaimAndReplaysToTheSameOutcome) {
       << report["refusals"].dump();
 }
 
+// The outside world's failures are part of a live run: the capture records each
+// failed call, and the replay meets them again and ends the same way.
+TEST(LiveStack, FailedOutsideCallsAreCapturedAndTheReplayEndsTheSame) {
+  LiveStackOptions options;
+  options.mockd_faults = "return { hedera = { busy_rate = 0.4 }, twitter = { error_rate = 0.2 } }\n";
+  LiveStack stack(options);
+  auto body = campaign_body();
+  body["duration_us"] = 10'000'000;
+  ASSERT_EQ(stack.post("/v1/campaigns", body).status, 201);
+  ASSERT_EQ(stack.post("/v1/campaigns/c-1/publish", json::object()).status, 202);
+  const auto claimable = stack.poll_until("/v1/campaigns/c-1", [](const json& c) { return c["state"] == "REWARD_CLAIM"; },
+                                          90 * kSecond);
+  ASSERT_EQ(claimable["state"], "REWARD_CLAIM") << claimable.dump() << stack.logs();
+  if (!claimable["rewards"].empty()) {
+    const auto claim = stack.post("/v1/campaigns/c-1/claims", {{"user_id", claimable["rewards"][0]["user"]}});
+    EXPECT_EQ(claim.status, 200) << claim.body;
+  }
+  const auto done = stack.poll_until("/v1/campaigns/c-1", [](const json& c) { return c["state"] == "EXPIRED"; },
+                                     90 * kSecond);
+  ASSERT_EQ(done["state"], "EXPIRED") << stack.logs();
+  const auto mock = stack.mock_state();
+  ASSERT_GT(mock["faults"].value("hedera_busy", 0), 0) << "the faults file took effect";
+  ASSERT_TRUE(stack.serve().stop().has_value());
+
+  std::ifstream capture(stack.capture_path());
+  int ledger_failures = 0;
+  for (std::string line; std::getline(capture, line);) {
+    const auto j = json::parse(line);
+    if (j["type"] == "hedera:transaction:v1:failed" && j["payload"]["status"] == "BUSY") {
+      ++ledger_failures;
+      EXPECT_EQ(j.value("campaign_id", ""), "c-1") << line;
+    }
+  }
+  EXPECT_EQ(ledger_failures, mock["faults"]["hedera_busy"].get<int>()) << "every BUSY the service met is in the capture";
+
+  std::ofstream(stack.dir().file("check.lua")) << replay_check(done, mock);
+  ChildProcess replay({clsim_binary(), "replay", stack.capture_path(), "--check", stack.dir().file("check.lua"),
+                       "--report", stack.dir().file("replay.json")},
+                      stack.dir().file("replay.log"));
+  const auto status = replay.wait_exit(std::chrono::seconds(60));
+  ASSERT_TRUE(status.has_value()) << "replay did not finish";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << replay.log();
+  std::ifstream report_file(stack.dir().file("replay.json"));
+  const auto report = json::parse(report_file, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << replay.log();
+  EXPECT_EQ(report["faults"].value("hedera_scripted", 0), ledger_failures) << "the replay met every captured failure";
+  for (const auto& d : report.value("divergences", json::array())) EXPECT_EQ(d["kind"], "time") << d.dump();
+}
+
 }  // namespace
 }  // namespace clsim::live_test

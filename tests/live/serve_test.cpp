@@ -74,10 +74,28 @@ TEST(ServeCli, AnAddressInUseExitsTwoNamingIt) {
   const auto port = wait_for_port_file(dir.file("port"), first, 20s);
   ASSERT_TRUE(port) << first.log();
   const std::string address = "127.0.0.1:" + std::to_string(*port);
-  const auto [code, log] = refused(dir, serve_args(dir, {"--listen", address, "--port-file", dir.file("port2")}));
+  const auto [code, log] =
+      refused(dir, serve_args(dir, {"--listen", address, "--port-file", dir.file("port2"), "--name", "engine-2"}));
   EXPECT_EQ(code, 2) << log;
   EXPECT_NE(log.find("--listen " + address), std::string::npos) << log;
   EXPECT_EQ(exit_code(first.stop()), 0) << "SIGTERM stops the service cleanly: " << first.log();
+}
+
+// A name is the engine's bus consumer and lease owner: a second live holder is
+// refused, and a holder killed with -9 leaves it free for its restart at once.
+TEST(ServeCli, ASecondLiveHolderOfANameIsRefusedUntilTheFirstDies) {
+  TempDir dir;
+  ChildProcess first(serve_args(dir, {"--name", "worker"}), dir.file("first.log"));
+  ASSERT_TRUE(wait_for_port_file(dir.file("port"), first, 20s)) << first.log();
+  const auto [code, log] = refused(dir, serve_args(dir, {"--name", "worker", "--port-file", dir.file("port2")}));
+  EXPECT_EQ(code, 2) << log;
+  EXPECT_NE(log.find("--name worker: another clsim serve holds this name"), std::string::npos) << log;
+  ChildProcess other(serve_args(dir, {"--name", "worker-2", "--port-file", dir.file("port3")}), dir.file("other.log"));
+  EXPECT_TRUE(wait_for_port_file(dir.file("port3"), other, 20s)) << "another name on the same database runs: "
+                                                                  << other.log();
+  first.kill9();
+  ChildProcess again(serve_args(dir, {"--name", "worker", "--port-file", dir.file("port4")}), dir.file("again.log"));
+  EXPECT_TRUE(wait_for_port_file(dir.file("port4"), again, 20s)) << again.log();
 }
 
 TEST(Serve, RedisDownAtStartIsNotReadyUntilRedisComes) {

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,6 +18,8 @@
 #include "engine/adapters/live/redis/redis_bus.hpp"
 #include "engine/adapters/live/service/api.hpp"
 #include "engine/adapters/live/service/capture_file.hpp"
+#include "engine/adapters/live/service/failure_capture.hpp"
+#include "engine/adapters/live/service/name_lock.hpp"
 #include "engine/adapters/live/service/ws_hub.hpp"
 #include "engine/adapters/live/x/x_api_social.hpp"
 #include "engine/adapters/os_seeded_random.hpp"
@@ -158,6 +161,12 @@ void readiness(engine::Engine& engine, engine::StoreReader& reader, RedisBus& bu
 int run_service(const ServeConfig& config) {
   std::signal(SIGPIPE, SIG_IGN);  // hiredis writes with write(2): a dropped peer is an error, not a kill
   check_database(config.db_path);
+  std::optional<NameLock> name_lock;
+  try {
+    name_lock.emplace(config.db_path, config.name);
+  } catch (const std::runtime_error& e) {
+    throw ServeConfigError{"--name " + config.name + ": " + e.what()};
+  }
   asio::io_context io;
   Metrics metrics;
   Adapters a(io, config, metrics);
@@ -171,11 +180,20 @@ int run_service(const ServeConfig& config) {
     }
     options.capture = &capture->sink();
   }
+  // With a capture, every failed outside call is written into it as well.
+  std::unique_ptr<RecordingSocial> recording_social;
+  std::unique_ptr<RecordingLedger> recording_ledger;
+  if (capture) {
+    recording_social = std::make_unique<RecordingSocial>(a.social, capture->sink(), a.clock);
+    recording_ledger = std::make_unique<RecordingLedger>(a.ledger, capture->sink(), a.clock);
+  }
+  engine::Social& social = recording_social ? static_cast<engine::Social&>(*recording_social) : a.social;
+  engine::Ledger& ledger = recording_ledger ? static_cast<engine::Ledger&>(*recording_ledger) : a.ledger;
   engine::StoreReader reader(a.storage);
   WsHub hub(io, [&reader](const std::string& c, std::int64_t since) { return backlog(reader, c, since); }, &metrics);
   CountingNotifier notifier(hub, metrics);
   engine::Engine engine(
-      engine::EnginePorts{a.clock, a.random, a.hooks, a.social, a.ledger, a.bus, notifier, a.storage}, options);
+      engine::EnginePorts{a.clock, a.random, a.hooks, social, ledger, a.bus, notifier, a.storage}, options);
   Api api(ApiContext{io, engine, reader, metrics, hub, config.token,
                      [&](auto done) { readiness(engine, reader, a.bus, std::move(done)); },
                      [&] {
