@@ -149,6 +149,9 @@ struct EngineDurations {
   // A ledger payment's owner renews this at every step of its call (the longest
   // gap, waiting out a transaction's valid window, is about 150 s).
   Duration payment_lease = Duration(300'000'000);
+  // A tweet step's owner renews this before every search and post; an engine that
+  // crashed holding it keeps the step from the others this long.
+  Duration tweet_lease = Duration(300'000'000);
   // Bus entries another consumer has held this long are claimed by the heartbeat;
   // at start, an engine takes back entries idle for `claim_stale_at_start`.
   Duration claim_stale = Duration(60'000'000);

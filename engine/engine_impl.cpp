@@ -83,8 +83,9 @@ EngineImpl::EngineImpl(EnginePorts p, EngineOptions options)
                            [this](const BusDelivery& d) { rules_.on_delivery(d); },
                            [this](const std::string& campaign) { saga_.redo_contract_unguarded(campaign); }}),
       states_(ctx_),
-      payments_(ctx_),
-      saga_(ctx_, timers_, messaging_, states_, payments_),
+      leases_(ctx_),
+      payments_(ctx_, leases_),
+      saga_(ctx_, timers_, messaging_, states_, leases_, payments_),
       lifecycle_(ctx_, timers_, messaging_, states_, payments_, saga_),
       rules_(ctx_, timers_, messaging_, payments_) {
   ctx_.on_commit = [this](TxEffects& fx) { apply(fx); };

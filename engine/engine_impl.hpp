@@ -1,7 +1,7 @@
 // The engine's insides: the facade's implementation wires the components, each
 // owning its own state and tables, over one shared EngineContext:
 //   DurableTimers (timers/)  Messaging + CommandCapture (messaging/)
-//   CampaignStates, Lifecycle (lifecycle/)  Payments, PublishSaga (saga/)
+//   CampaignStates, Lifecycle (lifecycle/)  Leases, Payments, PublishSaga (saga/)
 //   RuleCampaigns (rules/)
 // It starts and recovers them, routes fired timers and consumed messages to the
 // component that owns the work, and applies a commit's effects in one order.
@@ -18,6 +18,7 @@
 #include "engine/messaging/command_capture.hpp"
 #include "engine/messaging/messaging.hpp"
 #include "engine/rules/rule_campaigns.hpp"
+#include "engine/saga/leases.hpp"
 #include "engine/saga/payments.hpp"
 #include "engine/saga/publish_saga.hpp"
 #include "engine/timers/durable_timers.hpp"
@@ -52,6 +53,7 @@ class EngineImpl {
   DurableTimers timers_;
   Messaging messaging_;
   CampaignStates states_;
+  Leases leases_;
   Payments payments_;
   PublishSaga saga_;
   Lifecycle lifecycle_;

@@ -1,5 +1,6 @@
 // Names the engine's components share with the store and the bus: saga steps
-// (campaigns.step), durable timer kinds (timers.kind), the event stream.
+// (campaigns.step), durable timer kinds (timers.kind), lease keys (leases.key),
+// the event stream.
 #pragma once
 #include <string>
 
@@ -34,6 +35,11 @@ inline std::string escrow_account(const std::string& campaign) { return "escrow:
 // A ledger memo is the durable idempotency key of one payment: "clsim:c-1:refund".
 inline std::string payment_memo(const std::string& campaign, const std::string& purpose) {
   return "clsim:" + campaign + ":" + purpose;
+}
+// The lease of a campaign's tweet step n (1: the first tweet, 2: the thread's
+// second): "tweet:c-1:1". Payments are leased by their memo, which never starts so.
+inline std::string tweet_lease_key(const std::string& campaign, int n) {
+  return "tweet:" + campaign + ":" + std::to_string(n);
 }
 
 }  // namespace clsim::engine

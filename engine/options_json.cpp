@@ -23,6 +23,7 @@ const std::vector<TimingField>& fields() {
       {"resume_after_us", nullptr, &EngineDurations::resume_after},
       {"timer_lease_us", nullptr, &EngineDurations::timer_lease},
       {"payment_lease_us", nullptr, &EngineDurations::payment_lease},
+      {"tweet_lease_us", nullptr, &EngineDurations::tweet_lease},
       {"claim_stale_us", nullptr, &EngineDurations::claim_stale},
       {"claim_stale_at_start_us", nullptr, &EngineDurations::claim_stale_at_start},
       // Hedera takes valid durations of 15..180 s only.

@@ -13,7 +13,7 @@
 namespace clsim::engine {
 
 // {"poll_interval_us", "heartbeat_interval_us", "resume_after_us", "timer_lease_us",
-//  "payment_lease_us", "claim_stale_us", "claim_stale_at_start_us", "tx_valid_us",
+//  "payment_lease_us", "tweet_lease_us", "claim_stale_us", "claim_stale_at_start_us", "tx_valid_us",
 //  "rule_end_grace_us", "expiry_recheck_us"}: every one, in microseconds.
 nlohmann::ordered_json timing_json(const EngineOptions& options);
 // Sets the keys present in `table` (any subset of timing_json's). Returns "" or an

@@ -67,6 +67,7 @@ function scenario(spec) end
 ---@field resume_after? Micros           a saga step's resume timer (60 s)
 ---@field timer_lease? Micros            a fired one-shot timer's lease (60 s)
 ---@field payment_lease? Micros          a ledger payment's lease (300 s)
+---@field tweet_lease? Micros            a tweet step's lease (300 s)
 ---@field claim_stale? Micros            bus entries another consumer held this long are taken (60 s)
 ---@field claim_stale_at_start? Micros   at start, entries idle this long come back (5 s)
 ---@field tx_valid? Micros               a ledger transaction's valid duration (120 s; 15..180 s)

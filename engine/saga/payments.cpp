@@ -5,16 +5,7 @@
 namespace clsim::engine {
 
 bool Payments::take_lease(SqliteDb& db, const std::string& memo) {
-  const std::int64_t now_us = to_us(ctx_.clock.now());
-  db.prepare("INSERT INTO payment_leases (memo, owner, until_us) VALUES (?, ?, ?) ON CONFLICT(memo) DO UPDATE "
-             "SET owner = excluded.owner, until_us = excluded.until_us "
-             "WHERE payment_leases.owner = excluded.owner OR payment_leases.until_us <= ?")
-      .bind(1, memo)
-      .bind(2, ctx_.options.name)
-      .bind(3, now_us + to_us(ctx_.options.durations.payment_lease))
-      .bind(4, now_us)
-      .run();
-  return db.changes() > 0;
+  return leases_.take(db, memo, ctx_.options.durations.payment_lease);
 }
 
 Payments::TxIdStore Payments::leased_store(const std::string& memo, Payments::TxIdStore store) {
@@ -27,16 +18,8 @@ Payments::TxIdStore Payments::leased_store(const std::string& memo, Payments::Tx
 void Payments::bind_lease(LedgerCallSpec& spec, const Payments::TxIdStore& store) {
   const std::string memo = spec.tx.memo;
   bind_tx_id_store(spec, leased_store(memo, store));
-  spec.hold = [this, memo] {
-    auto out = ctx_.run_tx([&](TxScope& s) { return take_lease(s.db, memo) ? std::string() : "lease_lost"; });
-    return out.ok;
-  };
-  spec.release = [this, memo] {
-    ctx_.run_tx([&](TxScope& s) {
-      s.db.prepare("DELETE FROM payment_leases WHERE memo = ? AND owner = ?").bind(1, memo).bind(2, ctx_.options.name).run();
-      return std::string();
-    });
-  };
+  spec.hold = leases_.hold(memo, ctx_.options.durations.payment_lease);
+  spec.release = leases_.releaser(memo);
 }
 
 TransactionId Payments::allocate_tx_id(SqliteDb& db) {

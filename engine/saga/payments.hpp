@@ -2,13 +2,14 @@
 // engine sharing the store and is stored before its first submit, so a retry or a
 // restart asks about it, never guesses. Every engine's claim and resume timers
 // fire, so two engines can start the same payment; only the one holding its lease
-// (payment_leases, keyed by memo) may submit or replace its id.
+// (Leases, keyed by the payment's memo) may submit or replace its id.
 #pragma once
 #include <functional>
 #include <optional>
 #include <string>
 
 #include "engine/engine_context.hpp"
+#include "engine/saga/leases.hpp"
 #include "engine/saga/ledger_call.hpp"
 
 namespace clsim::engine {
@@ -17,7 +18,9 @@ class Payments {
  public:
   // Stores a chosen id inside a transaction: "" on success, else a refusal.
   using TxIdStore = std::function<std::string(TxScope&, const TransactionId&)>;
-  explicit Payments(EngineContext& ctx) : ctx_(ctx) {}
+  Payments(EngineContext& ctx, Leases& leases) : ctx_(ctx), leases_(leases) {}
+  Payments(const Payments&) = delete;
+  Payments& operator=(const Payments&) = delete;
 
   // Valid start is now, or one microsecond past the last id handed out. Inside a transaction.
   TransactionId allocate_tx_id(SqliteDb& db);
@@ -25,7 +28,8 @@ class Payments {
   std::optional<TransactionId> save_tx_id(const TxIdStore& store, std::optional<TransactionId> given);
   // Fills spec.allocate_id / spec.persist_id from `store`; fresh-id mode stores nothing.
   void bind_tx_id_store(LedgerCallSpec& spec, const TxIdStore& store);
-  // Taking the lease renews it; false while another engine holds it.
+  // Taking the payment's lease (for EngineDurations::payment_lease) renews it;
+  // false while another engine holds it. Inside a transaction.
   bool take_lease(SqliteDb& db, const std::string& memo);
   // `store`, refusing ("lease_lost") unless this engine owns the payment.
   TxIdStore leased_store(const std::string& memo, TxIdStore store);
@@ -34,6 +38,7 @@ class Payments {
 
  private:
   EngineContext& ctx_;
+  Leases& leases_;
 };
 
 }  // namespace clsim::engine

@@ -89,6 +89,9 @@ void PublishSaga::tweet_step(const CampaignRow& row, int n) {
   spec.before_point = first ? "before_first_tweet" : "";
   spec.after_point = first ? "after_first_tweet" : "after_second_tweet";
   spec.label = campaign + ":" + step_name;
+  // Every engine's resume timer fires and bus entries come twice: only the lease
+  // holder searches and posts. Released when tweet_done commits the outcome.
+  spec.hold = leases_.hold(tweet_lease_key(campaign, n), ctx_.options.durations.tweet_lease);
   spec.persist_attempts = [this, campaign, first, step_name](std::int64_t attempts) {
     return ctx_.run_tx([&](TxScope& s) -> std::string {
              auto r = load_campaign(s.db, campaign);
@@ -105,10 +108,17 @@ void PublishSaga::tweet_step(const CampaignRow& row, int n) {
 
 void PublishSaga::tweet_done(const std::string& campaign, int n, const TweetOutcome& out) {
   const std::string step_name = n == 1 ? step::kFirstTweet : step::kSecondTweet;
+  if (out.abandoned) {  // another engine holds the step's lease; the resume timer checks back
+    finish_step(campaign, step_name, false);
+    return;
+  }
   bool refund_next = false;
   auto res = ctx_.run_tx([&](TxScope& s) -> std::string {
+    // The lease ends in the commit that records the outcome: no moment when the
+    // lease is free and the step still looks unposted.
+    leases_.release(s.db, tweet_lease_key(campaign, n));
     auto row = load_campaign(s.db, campaign);
-    if (!row || row->step != step_name) return "stale";
+    if (!row || row->step != step_name) return {};  // finished elsewhere: only the lease goes
     const std::string inbox_id = step_event(campaign, step_name);
     if (!out.success) {
       if (n == 1) {

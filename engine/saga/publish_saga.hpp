@@ -3,7 +3,8 @@
 // unused budget at close, of the whole escrow after a failed publish, and the
 // return of unclaimed rewards at expiry. Each step starts from the durable
 // progress on the campaign row, so a step run twice (duplicate message, resume
-// timer, restart) repeats no outside effect.
+// timer, restart) repeats no outside effect; a step's outside call runs only
+// under its lease (Leases), so two engines never make it at once.
 #pragma once
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "engine/engine_context.hpp"
 #include "engine/lifecycle/campaign_states.hpp"
 #include "engine/messaging/messaging.hpp"
+#include "engine/saga/leases.hpp"
 #include "engine/saga/payments.hpp"
 #include "engine/saga/tweet_call.hpp"
 #include "engine/timers/durable_timers.hpp"
@@ -22,8 +24,8 @@ namespace clsim::engine {
 class PublishSaga {
  public:
   PublishSaga(EngineContext& ctx, DurableTimers& timers, Messaging& messaging, CampaignStates& states,
-              Payments& payments)
-      : ctx_(ctx), timers_(timers), messaging_(messaging), states_(states), payments_(payments) {}
+              Leases& leases, Payments& payments)
+      : ctx_(ctx), timers_(timers), messaging_(messaging), states_(states), leases_(leases), payments_(payments) {}
   PublishSaga(const PublishSaga&) = delete;
   PublishSaga& operator=(const PublishSaga&) = delete;
 
@@ -50,6 +52,7 @@ class PublishSaga {
   DurableTimers& timers_;
   Messaging& messaging_;
   CampaignStates& states_;
+  Leases& leases_;  // a tweet step's; payments take theirs through Payments
   Payments& payments_;
   // Steps being worked on by this engine, and the bus entries waiting for them to
   // finish before they are acked.

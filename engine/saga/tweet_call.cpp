@@ -24,6 +24,9 @@ std::string tweet_text_with_marker(const std::string& text, const std::string& m
 }
 
 void TweetCall::start(CallEnv env, Social& social, TweetCallSpec spec) {
+  // A tweet is posted only under its step's lease (PublishSaga::tweet_step binds
+  // it); the skip_duplicate_tweet_check mutation takes it too.
+  CLSIM_ASSERT(env.hooks, bool(spec.hold), "tweet call " + spec.label + " would post without holding its tweet lease");
   auto call = std::make_shared<TweetCall>(std::move(env), social, std::move(spec));
   if (call->spec_.prior_attempts > 0 && !call->spec_.skip_duplicate_check) {
     call->search();  // an earlier post may have gone through before we lost track of it
@@ -32,8 +35,20 @@ void TweetCall::start(CallEnv env, Social& social, TweetCallSpec spec) {
   }
 }
 
+bool TweetCall::held() {
+  if (spec_.hold()) return true;
+  if (!finished_) {
+    finished_ = true;
+    CLSIM_SOMETIMES(env_.hooks, "tweet_lease_held_elsewhere");
+    TweetOutcome out{false, {}, "twitter: tweet step owned by another engine"};
+    out.abandoned = true;
+    spec_.done(out);
+  }
+  return false;
+}
+
 void TweetCall::search() {
-  if (env_.dead() || finished_) return;
+  if (env_.dead() || finished_ || !held()) return;
   social_.search_recent(SearchRequest{spec_.account, spec_.marker}, [self = shared_from_this()](SearchResult r) {
     if (self->env_.dead() || self->finished_) return;
     if (r.status.ok()) {
@@ -70,7 +85,7 @@ void TweetCall::search() {
 }
 
 void TweetCall::post() {
-  if (env_.dead() || finished_) return;
+  if (env_.dead() || finished_ || !held()) return;
   const std::int64_t attempt = spec_.prior_attempts + 1;
   if (!spec_.persist_attempts(attempt)) {
     retry(&TweetCall::post, "store");

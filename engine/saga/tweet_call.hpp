@@ -2,7 +2,10 @@
 // text carries a marker unique to the campaign and step ("[c-1/1]"): after a lost
 // response or a restart the driver looks the marker up before posting again, and
 // a 403 duplicate-content answer means the tweet exists (recent search lags ~30 s,
-// so it searches again with backoff until it shows up).
+// so it searches again with backoff until it shows up). Several engines may start
+// the same step (every engine's resume timer fires), so the driver searches or
+// posts only while it holds the step's lease (Leases, "tweet:c-1:1"); without it
+// the call is abandoned and the holder's work stands.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -18,6 +21,9 @@ struct TweetOutcome {
   bool success = false;
   std::string tweet_id;
   std::string reason;  // for a failure: "twitter: 401 Unauthorized"
+  // Another engine holds the step's lease (or the store could not confirm ours):
+  // this call stopped without deciding anything; the step's row and timers stay.
+  bool abandoned = false;
 };
 
 struct TweetCallSpec {
@@ -31,6 +37,9 @@ struct TweetCallSpec {
   std::string label;
   // Stores the post count durably before each post; false when the store refused.
   std::function<bool(std::int64_t attempts)> persist_attempts;
+  // Takes or renews the step's lease before every search and post; false: another
+  // engine holds it (the call is abandoned). Required: a post without it is a bug.
+  std::function<bool()> hold;
   std::function<void(const TweetOutcome&)> done;
 };
 
@@ -47,6 +56,7 @@ class TweetCall : public std::enable_shared_from_this<TweetCall> {
   void retry(void (TweetCall::*next)(), const char* why);
   void wait_rate_limit(TimePoint reset, void (TweetCall::*next)());
   void finish(bool success, std::string id, std::string reason);
+  bool held();  // false after abandoning the call
 
   CallEnv env_;
   Social& social_;

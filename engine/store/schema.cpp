@@ -99,6 +99,12 @@ CREATE INDEX timers_changed ON timers (changed);
 CREATE TABLE timer_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
 INSERT INTO timer_changes (id, n) VALUES (1, 0);
 )sql",
+    // 8: payment leases become leases of any outside work (a payment keyed by its
+      // memo, a tweet step by "tweet:c-N:<n>"); the rows an older engine wrote stay.
+    R"sql(
+ALTER TABLE payment_leases RENAME TO leases;
+ALTER TABLE leases RENAME COLUMN memo TO key;
+)sql",
 };
 
 }  // namespace

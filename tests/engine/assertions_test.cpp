@@ -82,7 +82,8 @@ TEST(EngineAssertions, StateUpdateNumbersOfACampaignOnlyGrow) {
 TEST(EngineAssertions, TransactionIdsNeverStartInThePast) {
   EngineHarness h;
   Components c(h);
-  Payments payments(c.ctx);
+  Leases leases(c.ctx);
+  Payments payments(c.ctx, leases);
   TxScope s{*c.ctx.db, {}};
   const TransactionId a = payments.allocate_tx_id(s.db);
   const TransactionId b = payments.allocate_tx_id(s.db);

@@ -1,5 +1,7 @@
 // EngineOptions::durations: the waits and leases the engine used to hard-code are
 // options, so a live service on real time can run with shorter ones.
+#include "engine/names.hpp"
+#include "engine/store/sqlite_db.hpp"
 #include "engine_harness.hpp"
 
 namespace clsim::engine::testing {
@@ -16,6 +18,7 @@ TEST(EngineDurations, DefaultsAreTheProductionValues) {
   EXPECT_EQ(d.resume_after, kSecond * 60);
   EXPECT_EQ(d.timer_lease, kSecond * 60);
   EXPECT_EQ(d.payment_lease, kSecond * 300);
+  EXPECT_EQ(d.tweet_lease, kSecond * 300);
   EXPECT_EQ(d.claim_stale, kSecond * 60);
   EXPECT_EQ(d.tx_valid, kSecond * 120);
   EXPECT_EQ(d.rule_end_grace, kSecond * 600);
@@ -49,6 +52,27 @@ TEST(EngineDurations, TheResumeTimerReArmsItselfEveryResumeAfterWhileAStepRuns) 
   ASSERT_TRUE(h.run_until_quiet());
   EXPECT_EQ(h.social.tweets.size(), 2u) << "a re-fired step must not tweet twice";
   h.check_money();
+}
+
+// While a tweet step waits on X, its lease runs tweet_lease from the last renewal.
+TEST(EngineDurations, ATweetStepHoldsItsLeaseForTweetLease) {
+  EngineHarness h;
+  h.options.durations.tweet_lease = kSecond * 5;
+  h.social.latency = kSecond * 30;
+  h.start_engine();
+  const auto c = h.engine->create(h.spec());
+  ASSERT_TRUE(c.ok);
+  ASSERT_TRUE(h.engine->publish(c.id, "alice").ok);
+  h.run_for(kSecond * 2);
+  SqliteDb db(h.db_path, "", false);
+  auto& q = db.prepare("SELECT owner, until_us FROM leases WHERE key = ?");
+  q.bind(1, tweet_lease_key(c.id, 1));
+  ASSERT_TRUE(q.step()) << "the first tweet's post is in flight under its lease";
+  EXPECT_EQ(q.text_at(0), h.options.name);
+  const std::int64_t until_us = q.int_at(1);
+  q.reset();
+  EXPECT_GT(until_us, to_us(h.scheduler.now()));
+  EXPECT_LE(until_us, to_us(h.scheduler.now()) + to_us(kSecond * 5));
 }
 
 TEST(EngineDurations, LedgerTransactionsCarryTheConfiguredValidDuration) {
