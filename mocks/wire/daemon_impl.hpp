@@ -62,6 +62,10 @@ struct MockDaemon::Impl {
   void ledger_receipt(const HttpRequest& req, std::string_view id_text, const Respond& respond);
   void mirror_lookup(const HttpRequest& req, const Respond& respond);
 
+  // POST /mock/engagements: an engagement with a stored tweet, made now
+  // (engagement_route.cpp). The test harness's door, answered at once.
+  HttpResponse add_engagement(const HttpRequest& req);
+
   // Answers after `delay` on the clock.
   void answer_after(engine::Duration delay, const Respond& respond, HttpResponse res);
   // No answer: holds the connection for `delay`, then closes it.

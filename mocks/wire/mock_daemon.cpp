@@ -1,5 +1,6 @@
 // MockDaemon: building the world of mocks on real time, routing requests, mockd's
-// own endpoints (/healthz, /mock/state) and delayed or dropped answers.
+// own endpoints (/healthz, /mock/state, /mock/engagements) and delayed or dropped
+// answers.
 #include "mocks/wire/mock_daemon.hpp"
 
 #include <boost/asio/post.hpp>
@@ -63,6 +64,10 @@ void MockDaemon::Impl::route(const HttpRequest& req, const Respond& respond) {
     if (req.method() != http::verb::get) return respond(method_not_allowed(req, "GET"));
     if (path == "/healthz") return respond(json_response(req, http::status::ok, {{"status", "ok"}}));
     return respond(json_response(req, http::status::ok, state()));
+  }
+  if (path == "/mock/engagements") {
+    if (req.method() != http::verb::post) return respond(method_not_allowed(req, "POST"));
+    return respond(add_engagement(req));
   }
   if (route_x(req, respond) || route_ledger(req, respond)) return;
   respond(error_response(req, http::status::not_found, "no such path: " + std::string(path)));

@@ -197,6 +197,33 @@ ParsedTransaction parse_ledger_transaction(std::string_view text) {
   return out;
 }
 
+ParsedEngagement parse_mock_engagement(std::string_view text) {
+  ParsedEngagement p;
+  const auto refused = [&p](std::string field, std::string error) {
+    p.field = std::move(field);
+    p.error = std::move(error);
+    return p;
+  };
+  const auto body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return refused("", "the body must be a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    (void)value;
+    if (key != "tweet_id" && key != "user_id" && key != "kind") return refused(key, "unknown field '" + key + "'");
+  }
+  std::string error;
+  p.tweet_id = string_field(body, "tweet_id", true, error);
+  if (!error.empty()) return refused("tweet_id", error);
+  p.user = string_field(body, "user_id", true, error);
+  if (!error.empty()) return refused("user_id", error);
+  const std::string kind = string_field(body, "kind", true, error);
+  if (!error.empty()) return refused("kind", error);
+  const auto k = engine::engagement_kind_from(kind);
+  if (!k) return refused("kind", "kind: expected like, retweet, quote or reply, got '" + kind + "'");
+  p.kind = *k;
+  p.ok = true;
+  return p;
+}
+
 std::string mirror_transaction_id(const engine::TransactionId& id) {
   const std::int64_t us = engine::to_us(id.valid_start);
   char buf[48];

@@ -62,4 +62,16 @@ std::string mirror_transaction_id(const engine::TransactionId& id);
 std::string mirror_timestamp(engine::TimePoint t);
 std::string base64_encode(std::string_view bytes);
 
+// ---- mockd's own endpoints ----
+
+// A POST /mock/engagements body {"tweet_id", "user_id", "kind"}, or the field that
+// is wrong and why.
+struct ParsedEngagement {
+  bool ok = false;
+  std::string tweet_id, user;
+  engine::EngagementKind kind = engine::EngagementKind::like;
+  std::string error, field;  // when !ok
+};
+ParsedEngagement parse_mock_engagement(std::string_view body);
+
 }  // namespace clsim::mocks::wire

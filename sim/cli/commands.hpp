@@ -15,6 +15,7 @@ int random_run_command(int argc, char** argv);         // clsim run --random ...
 int shrink_command(int argc, char** argv);             // clsim shrink ... (sim/swarm/shrinker.hpp)
 int serve_command(int argc, char** argv);              // clsim serve ... (engine/adapters/live/service/)
 int mockd_command(int argc, char** argv);              // clsim mockd ... (mocks/wire/mock_daemon.hpp)
+int differential_command(int argc, char** argv);       // clsim differential ... (sim/differential/)
 void print_help();                                     // clsim --help: the whole usage
 void print_command_help(const std::string& command);   // clsim COMMAND --help (sim/cli/help.cpp)
 

@@ -113,6 +113,17 @@ first tweet with probability P (default 0.3) within seconds. --faults runs
 a Lua file that returns {twitter = {...}, hedera = {...}} with the keys of
 world.faults (clsim list faults). GET /mock/state shows tweets, balances,
 minted and fault counts.)"},
+    {"differential", "clsim differential WORKLOAD.jsonl [--keep DIR] [--report FILE.json] [--timeout-s T]",
+     R"(Feeds one workload (capture format: a world line, commands and
+twitter:engagement:v1:observed lines, times relative to its first line) to
+a live service (redis-server, clsim mockd with the audience off, clsim serve
+with the workload's timing, all child processes on loopback) and to the
+simulator (a replay), waits until every campaign has finished (at most T
+seconds after the last line, default 300), and compares the outcomes per
+campaign: state, tweets, rewards, balances; rule campaigns' payments,
+matches and dead letters; the lines each world refused. Prints a table and
+"differential: N campaigns, D differences"; exit 1 when D > 0, 3 when the
+live stack cannot start. --keep DIR keeps logs, database and live capture.)"},
     {"", "clsim COMMAND --help", "The usage of one command."},
     {"", "clsim --help | --version", ""},
 };

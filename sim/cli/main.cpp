@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     if (cmd == "shrink") return shrink_command(argc, argv);
     if (cmd == "mockd") return mockd_command(argc, argv);
     if (cmd == "serve") return serve_command(argc, argv);
+    if (cmd == "differential") return differential_command(argc, argv);
     std::fprintf(stderr, "clsim: unknown command '%s' (see clsim --help)\n", cmd.c_str());
     return 2;
   } catch (const HelpRequested&) {
