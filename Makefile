@@ -4,7 +4,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test bench swarm live live-faults clean
+.PHONY: all deps configure build demo test bench bench-live swarm live live-faults clean
 
 all: build
 
@@ -31,6 +31,12 @@ test: build
 bench: build
 	@mkdir -p reports
 	$(BUILD)/bench/clsim_bench --benchmark_out=reports/bench.json --benchmark_out_format=json
+
+# Load on loopback against real redis-server, mockd and serve children, and the
+# BullMQ peer (README "Live load"); BENCH_LIVE_ARGS e.g. --clients 1000 --repeat 1.
+bench-live: build
+	@mkdir -p reports
+	$(BUILD)/bench/live/clsim_live_bench --out reports/bench-live.json $(BENCH_LIVE_ARGS)
 
 # The standard 200-seed random swarm (ctest swarm.random_200 runs the same seeds in make test).
 swarm: build

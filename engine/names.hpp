@@ -2,7 +2,9 @@
 // (campaigns.step), durable timer kinds (timers.kind), lease keys (leases.key),
 // the event stream.
 #pragma once
+#include <array>
 #include <string>
+#include <string_view>
 
 namespace clsim::engine {
 
@@ -25,6 +27,13 @@ inline constexpr const char* kExpiry = "expiry";
 inline constexpr const char* kResume = "resume";
 inline constexpr const char* kClaimPrefix = "claim:";
 }  // namespace timer_kind
+
+// The <action> of every campaign:<action>:v1:<state> event the engine emits (the
+// outbox, state updates) or takes as a command. A replayed log line naming another
+// action is nothing this engine could have recorded.
+inline constexpr std::array<std::string_view, 11> kCampaignActions = {
+    "create", "update", "publish", "claim", "first_tweet", "contract", "second_tweet", "close", "refund",
+    "return", "state"};
 
 inline constexpr const char* kEventStream = "campaign-events";
 inline constexpr const char* kConsumerGroup = "campaign-engine";

@@ -1,5 +1,6 @@
 #include "sim/replay/event_log.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <map>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "engine/core/time.hpp"
+#include "engine/names.hpp"
 #include "sim/replay/log_fields.hpp"
 
 namespace clsim::sim {
@@ -88,7 +90,10 @@ std::optional<LineKind> kind_of(const std::string& t) {
   if (kCommands.count(t)) return LineKind::command;
   if (kObservations.count(t)) return LineKind::observation;
   std::array<std::string, 4> parts;
-  if (well_formed(t, parts) && parts[0] == "campaign") return LineKind::outcome;
+  if (well_formed(t, parts) && parts[0] == "campaign" &&
+      std::find(engine::kCampaignActions.begin(), engine::kCampaignActions.end(), parts[1]) !=
+          engine::kCampaignActions.end())
+    return LineKind::outcome;
   return std::nullopt;
 }
 
