@@ -1,5 +1,6 @@
 // The whole life of a social campaign on fakes: publish, engagements, close with
 // rewards and refund, claims, expiry with the unclaimed rest returned.
+#include "engine/store/sqlite_db.hpp"
 #include "engine_harness.hpp"
 
 namespace clsim::engine::testing {
@@ -160,6 +161,31 @@ TEST(Lifecycle, HealthReportsStoreBusHeartbeatAndBacklog) {
   EXPECT_EQ(health.heartbeat_at, from_us(kDefaultStartUs));
   h.run_for(kMinute);
   EXPECT_GT(h.engine->health().heartbeat_at, from_us(kDefaultStartUs));
+
+  // The bus refuses publishes: the publish's message waits in the outbox.
+  h.bus.fail_next_publishes = 1'000'000;
+  const auto c = h.engine->create(h.spec());
+  ASSERT_TRUE(h.engine->publish(c.id, "alice").ok);
+  h.run_for(kSecond * 5);
+  health = h.engine->health();
+  EXPECT_FALSE(health.bus_ok);
+  EXPECT_GE(health.outbox_backlog, 1);
+  h.bus.fail_next_publishes = 0;
+  h.run_for(kMinute);
+  health = h.engine->health();
+  EXPECT_TRUE(health.bus_ok);
+  EXPECT_EQ(health.outbox_backlog, 0);
+
+  // Another connection holds the write lock: the engine's next transaction fails.
+  {
+    SqliteDb other(h.db_path, "", false);
+    other.exec("BEGIN IMMEDIATE");
+    EXPECT_FALSE(h.engine->create(h.spec()).ok);
+    EXPECT_FALSE(h.engine->health().store_ok);
+    other.exec("ROLLBACK");
+  }
+  EXPECT_TRUE(h.engine->create(h.spec()).ok);
+  EXPECT_TRUE(h.engine->health().store_ok);
 }
 
 }  // namespace

@@ -61,18 +61,44 @@ TEST(TwitterClient, EngineCrashLosesTheAnswerButTheTweetStands) {
   EXPECT_EQ(w.service.tweets().size(), 1u);
 }
 
-TEST(TwitterClient, AllFourCallsComplete) {
+// Each call answers about the tweet the first one posted: its metrics and likers
+// show the like added to it, and the search finds it by its author and text once
+// X's search lag has passed (not at once).
+TEST(TwitterClient, AllFourCallsAnswerAboutThePostedTweet) {
   ClientWorld w;
-  int done = 0;
+  std::optional<engine::PostTweetResult> posted;
+  std::optional<engine::MetricsResult> metrics;
+  std::optional<engine::EngagersPage> likers;
+  std::optional<engine::SearchResult> early, found;
   w.client.post_tweet({"alice", "hello", std::nullopt}, [&](engine::PostTweetResult r) {
-    done += r.status.ok();
-    w.client.lookup_metrics({r.tweet.id}, [&](engine::MetricsResult m) { done += m.metrics.size() == 1; });
+    posted = r;
+    ASSERT_TRUE(w.service.add_engagement(r.tweet.id, "u-7", engine::EngagementKind::like, w.scheduler.now()));
+    w.client.lookup_metrics({r.tweet.id}, [&](engine::MetricsResult m) { metrics = m; });
     w.client.list_engagers({r.tweet.id, engine::EngagementKind::like, std::nullopt, 100},
-                           [&](engine::EngagersPage p) { done += p.status.ok(); });
-    w.client.search_recent({"alice", "hello"}, [&](engine::SearchResult s) { done += s.status.ok(); });
+                           [&](engine::EngagersPage p) { likers = p; });
+    w.client.search_recent({"alice", "hello"}, [&](engine::SearchResult s) { early = s; });
   });
   w.scheduler.run_until_quiet(w.scheduler.now() + Duration(10'000'000));
-  EXPECT_EQ(done, 4);
+  w.scheduler.run_until(w.scheduler.now() + w.service.config().search_lag);
+  w.client.search_recent({"alice", "hello"}, [&](engine::SearchResult s) { found = s; });
+  w.scheduler.run_until_quiet(w.scheduler.now() + Duration(10'000'000));
+  ASSERT_TRUE(posted && posted->status.ok());
+  const std::string id = posted->tweet.id;
+  EXPECT_EQ(posted->tweet.text, "hello");
+  ASSERT_TRUE(metrics && metrics->status.ok());
+  ASSERT_EQ(metrics->metrics.size(), 1u);
+  EXPECT_EQ(metrics->metrics[0].tweet_id, id);
+  EXPECT_EQ(metrics->metrics[0].like_count, 1);
+  EXPECT_EQ(metrics->metrics[0].retweet_count, 0);
+  ASSERT_TRUE(likers && likers->status.ok());
+  EXPECT_EQ(likers->user_ids, std::vector<std::string>{"u-7"});
+  EXPECT_FALSE(likers->next_token);
+  ASSERT_TRUE(early && early->status.ok());
+  EXPECT_TRUE(early->tweets.empty()) << "found within the search lag";
+  ASSERT_TRUE(found && found->status.ok());
+  ASSERT_EQ(found->tweets.size(), 1u);
+  EXPECT_EQ(found->tweets[0].id, id);
+  EXPECT_EQ(found->tweets[0].author, "alice");
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 // scenario "random" and carries the plan.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "sim/swarm/random_run.hpp"
 #include "sim/world/fault_keys.hpp"
 
@@ -14,8 +17,20 @@ TEST(RandomPlan, SameSeedGivesTheSamePlan) {
   EXPECT_EQ(clsim::sim::generate_random_plan(42).dump(), clsim::sim::generate_random_plan(42).dump());
 }
 
+// Not one pair of seeds but twenty: every plan's actions differ, and the seed moves
+// the workload's size and its faults, not only its times.
 TEST(RandomPlan, DifferentSeedsPickDifferentWorkloads) {
-  EXPECT_NE(clsim::sim::generate_random_plan(1)["actions"], clsim::sim::generate_random_plan(2)["actions"]);
+  std::set<std::string> actions, faults;
+  std::set<std::size_t> sizes;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const auto plan = clsim::sim::generate_random_plan(seed);
+    actions.insert(plan["actions"].dump());
+    faults.insert(plan["faults"].dump());
+    sizes.insert(plan["actions"].size());
+  }
+  EXPECT_EQ(actions.size(), 20u);
+  EXPECT_GE(faults.size(), 5u);
+  EXPECT_GE(sizes.size(), 5u);
 }
 
 TEST(RandomPlan, PicksOnlyCataloguedFaultsAndVariesThemAcrossSeeds) {
