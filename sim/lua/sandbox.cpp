@@ -61,7 +61,8 @@ Sandbox::Sandbox(std::string lib_dir, SandboxLimits limits) : lib_dir_(std::move
   lua_pushlightuserdata(L_, this);
   lua_setfield(L_, LUA_REGISTRYINDEX, kSandboxKey);
   install_globals();
-  lua_sethook(L_, &Sandbox::count_hook, LUA_MASKCOUNT, kHookEvery);
+  hook_every_ = kHookEvery;
+  lua_sethook(L_, &Sandbox::count_hook, LUA_MASKCOUNT, hook_every_);
 }
 
 Sandbox::~Sandbox() {
@@ -77,6 +78,10 @@ void* Sandbox::allocate(void* ud, void* ptr, std::size_t old_size, std::size_t n
     return nullptr;
   }
   if (new_size > old_counted && self->memory_used_ + (new_size - old_counted) > self->limits_.memory_max_bytes) {
+    // Reading the stack here is what Lua's own "not enough memory" error does
+    // next (the running function's pc is saved before anything that allocates),
+    // and "Sl" allocates nothing.
+    if (!self->memory_exceeded_ && self->L_) self->note_where(self->L_);
     self->memory_exceeded_ = true;
     return nullptr;  // Lua raises "not enough memory"
   }
@@ -85,15 +90,32 @@ void* Sandbox::allocate(void* ud, void* ptr, std::size_t old_size, std::size_t n
   return p;
 }
 
+void Sandbox::note_where(lua_State* L) {
+  if (!limit_where_.empty()) return;
+  lua_Debug ar;
+  for (int level = 0; lua_getstack(L, level, &ar); ++level) {
+    if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || ar.source[0] != '@') continue;
+    limit_where_ = std::string(ar.short_src) + ":" + std::to_string(ar.currentline);
+    return;
+  }
+}
+
 void Sandbox::count_hook(lua_State* L, lua_Debug*) {
   Sandbox& self = sandbox_of(L);
-  self.steps_ += kHookEvery;
-  if (self.steps_ > self.limits_.steps_max) self.steps_exceeded_ = true;
+  self.steps_ += std::uint64_t(self.hook_every_);
+  if (!self.steps_exceeded_ && self.steps_ > self.limits_.steps_max) {
+    self.steps_exceeded_ = true;
+    self.note_where(L);
+  }
   // Sticky: once over the limit every further hook raises again, so a pcall in
-  // the script cannot swallow it for good.
+  // the script cannot swallow it for good; each names where the limit hit.
   if (self.steps_exceeded_) {
+    self.hook_every_ = 1;
     lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "step limit exceeded (%I VM instructions): an endless loop?", lua_Integer(self.limits_.steps_max));
+    const std::string where = self.limit_where_.empty() ? "" : self.limit_where_ + ": ";
+    lua_pushfstring(L, "%sstep limit exceeded (%I VM instructions): an endless loop?", where.c_str(),
+                    lua_Integer(self.limits_.steps_max));
+    lua_error(L);
   }
 }
 

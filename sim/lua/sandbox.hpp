@@ -35,6 +35,10 @@ class Sandbox {
 
   bool step_limit_hit() const { return steps_exceeded_; }
   bool memory_limit_hit() const { return memory_exceeded_; }
+  // "FILE:LINE" of the script line running when a limit was first hit ("" if none
+  // was, or no script line was running): an error caught by a pcall in the script
+  // and raised again elsewhere would name another place, or none.
+  const std::string& limit_where() const { return limit_where_; }
 
  private:
   static void* allocate(void* ud, void* ptr, std::size_t old_size, std::size_t new_size);
@@ -43,12 +47,16 @@ class Sandbox {
   static int lua_require(lua_State* L);
   static int lua_load_text(lua_State* L);
   void install_globals();
+  // Sets limit_where() to the innermost script line on L's stack, once.
+  void note_where(lua_State* L);
 
   lua_State* L_ = nullptr;
   std::string lib_dir_;
   SandboxLimits limits_;
   std::size_t memory_used_ = 0;
   std::uint64_t steps_ = 0;
+  int hook_every_ = 0;  // instructions between count hooks
+  std::string limit_where_;
   bool steps_exceeded_ = false;
   bool memory_exceeded_ = false;
   std::function<std::uint64_t()> random_;

@@ -82,8 +82,8 @@ void script_failed(ScriptResult& result, ScenarioContext& ctx, const Sandbox& sa
   result.exit_code = 2;
   result.error = first_line(error);
   if (sandbox.memory_limit_hit())
-    result.error = path + ": memory limit exceeded (" + std::to_string(SandboxLimits{}.memory_max_bytes >> 20) +
-                   " MiB): " + result.error;
+    result.error = (sandbox.limit_where().empty() ? path : sandbox.limit_where()) + ": memory limit exceeded (" +
+                   std::to_string(SandboxLimits{}.memory_max_bytes >> 20) + " MiB): " + result.error;
 }
 
 // When the script ends, the world runs until quiet and the final checks run.

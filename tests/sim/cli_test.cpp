@@ -116,3 +116,27 @@ TEST(Cli, TraceFileHasOneJsonObjectPerProcessedEvent) {
 }
 
 }  // namespace
+
+// A runaway script hits a limit (even through a pcall): exit 2 naming the line
+// that was running, on stderr and in the error report.
+TEST(Cli, RunawayScriptsAreExitTwoNamingTheLineThatRan) {
+  const std::string spin = tmp_path("spin.lua");
+  std::ofstream(spin) << "scenario { name = 'spin' }\nlocal n = 0\nwhile true do\n"
+                         "  pcall(function() while true do n = n + 1 end end)\nend\n";
+  const std::string bomb = tmp_path("bomb.lua");
+  std::ofstream(bomb) << "scenario { name = 'bomb' }\nlocal t = {}\nwhile true do\n"
+                         "  t[#t + 1] = string.rep('x', 1000000) .. #t\nend\n";
+  const std::string report = tmp_path("runaway.json");
+  for (const auto& [script, message] : {std::pair{spin, ":4: step limit exceeded"},
+                                        std::pair{bomb, ":4: memory limit exceeded"}}) {
+    std::remove(report.c_str());
+    const auto out = sh(std::string(CLSIM_BINARY) + " run " + script + " --quiet --report " + report + " 2>&1");
+    EXPECT_EQ(out.exit_code, 2) << out.text;
+    EXPECT_NE(out.text.find(script + message), std::string::npos) << out.text;
+    std::ifstream in(report);
+    const auto r = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_TRUE(r.is_object()) << out.text;
+    EXPECT_EQ(r["result"], "error");
+    EXPECT_NE(r["error"].get<std::string>().find(script + message), std::string::npos) << r.dump();
+  }
+}

@@ -36,18 +36,29 @@ TEST(LuaSandbox, LoadAcceptsTextButRefusesBytecode) {
   EXPECT_EQ(run(s, "local f, e = load('\\27Lua') result = tostring(f == nil)"), "true");
 }
 
-TEST(LuaSandbox, StepLimitCannotBeSwallowedByPcall) {
+TEST(LuaSandbox, StepLimitCannotBeSwallowedByPcallAndNamesTheLineThatRan) {
   Sandbox s("/nonexistent", SandboxLimits{2'000'000, 64u << 20});
-  const auto out = run(s, "while true do pcall(function() while true do end end) end");
-  EXPECT_NE(out.find("step limit exceeded"), std::string::npos) << out;
+  const auto out = run(s, "local n = 0\nwhile true do\n  pcall(function()\n    while true do n = n + 1 end\n  end)\nend");
+  EXPECT_NE(out.find("test.lua:4: step limit exceeded"), std::string::npos) << out;
   EXPECT_TRUE(s.step_limit_hit());
+  EXPECT_EQ(s.limit_where(), "test.lua:4");
 }
 
-TEST(LuaSandbox, MemoryLimitStopsARunawayScript) {
+TEST(LuaSandbox, MemoryLimitStopsARunawayScriptAndNamesTheLineThatRan) {
   Sandbox s("/nonexistent", SandboxLimits{400'000'000, 8u << 20});
-  const auto out = run(s, "local t = {} while true do t[#t+1] = string.rep('x', 100000) .. #t end");
+  const auto out = run(s, "local t = {}\nwhile true do\n  t[#t+1] = string.rep('x', 100000) .. #t\nend");
   EXPECT_NE(out.find("error"), std::string::npos);
   EXPECT_TRUE(s.memory_limit_hit());
+  EXPECT_EQ(s.limit_where(), "test.lua:3");
+}
+
+// A pcall swallows the memory error; the line it hit on is still the one named.
+TEST(LuaSandbox, MemoryLimitSwallowedByPcallStillNamesWhereItHit) {
+  Sandbox s("/nonexistent", SandboxLimits{400'000'000, 8u << 20});
+  run(s, "local t = {}\nlocal ok = pcall(function()\n  while true do t[#t+1] = string.rep('y', 100000) .. #t end\nend)\n"
+         "t = nil\nresult = tostring(ok)");
+  EXPECT_TRUE(s.memory_limit_hit());
+  EXPECT_EQ(s.limit_where(), "test.lua:3");
 }
 
 TEST(LuaSandbox, MathRandomDrawsFromTheGivenStream) {
