@@ -45,6 +45,7 @@ void Lifecycle::run_claim(const std::string& campaign, const std::string& user, 
 void Lifecycle::claim_done(const std::string& campaign, const std::string& user, const LedgerOutcome& out) {
   const std::string key = campaign + "/claim:" + user;
   if (out.abandoned) {  // another engine owns this payment; the claim timer checks back
+    CLSIM_SOMETIMES(ctx_.hooks, "claim_payment_owned_elsewhere");
     claims_.erase(key);
     return;
   }

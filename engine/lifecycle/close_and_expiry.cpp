@@ -102,7 +102,10 @@ void Lifecycle::begin_expiry(const std::string& campaign) {
     // The return already began (another engine's expiry timer, or this engine's
     // commit that reported an error): its rewards are 'returning', not unclaimed, and
     // its resume timer drives it. Starting over would expire with nothing returned.
-    if (row->step == step::kReturn) return {};
+    if (row->step == step::kReturn) {
+      CLSIM_SOMETIMES(ctx_.hooks, "expiry_found_return_begun");
+      return {};
+    }
     const RewardTally tally = tally_rewards(s.db, campaign);
     const std::int64_t claiming = tally.claiming, unclaimed = tally.unclaimed_minor;
     if (claiming > 0) {

@@ -113,7 +113,10 @@ void RuleCampaigns::pay_match(const std::string& event_id, const PendingMatch& m
   payments_.bind_lease(spec, store);
   spec.done = ctx_.guarded([this, key, m, event_id](const LedgerOutcome& out) {
     busy_.erase(key);
-    if (out.abandoned) return;  // owned by another engine; the resume timer checks back
+    if (out.abandoned) {  // owned by another engine; the resume timer checks back
+      CLSIM_SOMETIMES(ctx_.hooks, "match_payment_owned_elsewhere");
+      return;
+    }
     if (!out.success) {
       event_failed(event_id, out.reason);
       return;

@@ -94,6 +94,7 @@ void PublishSaga::forget_dead_tx_id(const std::string& campaign, const std::stri
     if (!tx.set() || !(tx.id() == out.id)) return "stale";
     tx = StoredTxId{};
     states_.persist(s, *row, false);
+    CLSIM_SOMETIMES(ctx_.hooks, "ledger_dead_tx_id_forgotten");
     return {};
   });
 }

@@ -212,6 +212,7 @@ void PublishSaga::contract_step(const CampaignRow& row) {
 
 void PublishSaga::contract_done(const std::string& campaign, const LedgerOutcome& out) {
   if (out.abandoned) {  // another engine owns the registration; the resume timer checks back
+    CLSIM_SOMETIMES(ctx_.hooks, "contract_owned_elsewhere");
     finish_step(campaign, step::kContract, false);
     return;
   }

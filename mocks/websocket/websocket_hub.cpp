@@ -161,6 +161,7 @@ void WebSocketHub::schedule_resync_retry(ClientId id, const std::string& campaig
   Client& c = clients_[id];
   const int attempt = ++c.resync_attempts[campaign_id];
   if (attempt > options_.resync_attempts_max) return;
+  if (sometimes_) sometimes_("websocket_resync_retried");
   const Duration delay = engine::backoff_full_jitter(random_, options_.backoff_base, options_.backoff_cap, attempt);
   after(delay, "ws:resync", [this, id, campaign_id] {
     if (!clients_[id].connected || !clients_[id].behind.count(campaign_id)) return;

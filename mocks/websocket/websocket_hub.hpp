@@ -35,6 +35,8 @@ class WebSocketHub final : public engine::Notifier {
   WebSocketHub& operator=(const WebSocketHub&) = delete;
 
   WebSocketFaultConfig faults;  // live: faults{} and heal() change it mid-run
+  // Named moments for the coverage's "sometimes" counts (a failed catch-up retried).
+  void set_sometimes(std::function<void(const char*)> mark) { sometimes_ = std::move(mark); }
 
   // world.faults.websocket: check_faults validates a table (error text, or empty),
   // merge_faults applies a valid one, heal() turns the faults off.
@@ -107,6 +109,7 @@ class WebSocketHub final : public engine::Notifier {
   std::vector<std::string> seq_conflicts_;
   std::int64_t deliveries_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  std::function<void(const char*)> sometimes_;
 };
 
 }  // namespace clsim::mocks

@@ -23,18 +23,22 @@ constexpr UsageEntry kUsage[] = {
     {"run",
      R"(clsim run SCRIPT.lua... [--seed N] [--report FILE.json] [--html FILE.html]
                         [--trace FILE.jsonl] [--quiet] [--set KEY=VALUE]...
-                        [--max-events N] [--lib DIR] [--suite] [--mutate NAME])",
+                        [--max-events N] [--lib DIR] [--suite] [--mutate NAME]
+                        [--kept-for "SECTION KEY"]...)",
      R"(Runs each scenario script. Several scripts make a suite report
 {"clsim_suite": 1, "result", "runs": [...]} (--suite: also for one). The seed is --seed, else the
 script's scenario{seed}, else 1. --set fills the script's global `args`.
 --trace writes every processed event as one JSON object a line.
 --mutate NAME turns on a deliberate engine bug (skip_inbox_dedup,
 skip_duplicate_tweet_check, pay_without_idempotent_id) to prove the
-invariants catch it; recorded in the report's "mutations".)"},
+invariants catch it; recorded in the report's "mutations".
+--kept-for "SECTION KEY" (also for run --random): a coverage cell the run
+must reach, as a regression names what it is kept for (e.g. "sometimes
+claim_payment_owned_elsewhere"); exit 1 when it does not.)"},
     {"run",
      R"(clsim run --random --seed N [--report F] [--html F] [--quiet] [--max-events N]
                    [--mutate NAME] [--focused] [--fault S.K=V]...
-                   [--crash-at P]... [--late-heal])",
+                   [--crash-at P]... [--late-heal] [--kept-for "SECTION KEY"]...)",
      R"(The swarm's random workload for one seed: a random subset of faults, 1-3
 engines, random campaigns, claims, crashes; then heal and run until quiet.
 The report's "random_plan" shows what was picked.

@@ -9,6 +9,7 @@
 #include "sim/cli/args.hpp"
 #include "sim/cli/capture_file.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/kept_for.hpp"
 #include "sim/cli/progress_line.hpp"
 #include "sim/cli/random_flags.hpp"
 #include "sim/cli/report_files.hpp"
@@ -30,6 +31,7 @@ struct RunFlags {
   bool quiet = false;
   bool suite = false;  // a suite report even for one script
   engine::Mutations mutations;
+  std::vector<sim::RequiredCell> kept_for;  // --kept-for
 };
 
 RunFlags parse(int argc, char** argv) {
@@ -47,6 +49,7 @@ RunFlags parse(int argc, char** argv) {
     else if (arg == "--quiet") f.quiet = true;
     else if (arg == "--suite") f.suite = true;
     else if (arg == "--mutate") read_mutation(a.value(arg), f.mutations);
+    else if (arg == "--kept-for") f.kept_for.push_back(read_kept_for(a.value(arg)));
     else if (arg == "--set") {
       const std::string kv = a.value(arg);
       const auto eq = kv.find('=');
@@ -145,7 +148,9 @@ int run_one(const RunFlags& flags, const std::string& script, TraceFile* trace_f
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
   worst = std::max(worst, result.exit_code);
-  runs.push_back(run_report(flags, script, result, wall_s));
+  auto report = run_report(flags, script, result, wall_s);
+  worst = std::max(worst, check_kept_for(report, flags.kept_for));
+  runs.push_back(std::move(report));
   return worst;
 }
 

@@ -19,6 +19,7 @@
 
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/kept_for.hpp"
 #include "sim/cli/progress_line.hpp"
 #include "sim/cli/random_flags.hpp"
 #include "sim/cli/report_files.hpp"
@@ -277,11 +278,13 @@ int random_run_command(int argc, char** argv) {
   sim::RandomRunOptions opts;
   std::string report_path, html_path;
   bool quiet = false, seed_given = false;
+  std::vector<sim::RequiredCell> kept_for;
   Args a(argc, argv, 2);
   while (!a.done()) {
     const std::string arg = a.next();
     if (arg == "--random") continue;
-    if (arg == "--seed") opts.seed = a.u64(arg), seed_given = true;
+    if (arg == "--kept-for") kept_for.push_back(read_kept_for(a.value(arg)));
+    else if (arg == "--seed") opts.seed = a.u64(arg), seed_given = true;
     else if (arg == "--report") report_path = a.value(arg);
     else if (arg == "--html") html_path = a.value(arg);
     else if (arg == "--quiet") quiet = true;
@@ -302,13 +305,14 @@ int random_run_command(int argc, char** argv) {
     return opts.bias.extra_faults.empty() ? 3 : 2;  // a bad --fault is bad input
   }
   const double wall_s = std::chrono::duration<double>(Clock::now() - wall_start).count();
-  const json report = sim::random_report(result, wall_s);
+  json report = sim::random_report(result, wall_s);
+  const int kept = check_kept_for(report, kept_for);
   if (!quiet) print_summary(stdout, report);
   else if (result.exit_code != 0)
     std::fprintf(stderr, "FAIL random seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(opts.seed),
                  result.first_failure().c_str(), report.value("repro", "").c_str());
   if (!write_report_files(report, report_path, html_path, "run")) return std::max(result.exit_code, 2);
-  return result.exit_code;
+  return std::max(result.exit_code, kept);
 }
 
 int swarm_command(int argc, char** argv) {

@@ -5,28 +5,40 @@
 
 namespace clsim::sim {
 
+std::optional<RequiredCell> parse_required_cell(const std::string& text, std::string& error) {
+  const auto first = text.find_first_not_of(" \t");
+  const auto last = text.find_last_not_of(" \t\r");
+  const std::string line = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+  const auto space = line.find(' ');
+  if (space == std::string::npos) {
+    error = "expected '<section> <key>', got '" + line + "'";
+    return std::nullopt;
+  }
+  RequiredCell cell{0, line.substr(0, space), line.substr(line.find_first_not_of(' ', space))};
+  static const char* kSections[] = {"transitions", "crash_points", "crash_points_reached", "sometimes", "faults",
+                                    "matrix"};
+  bool known = false;
+  for (const char* s : kSections) known = known || cell.section == s;
+  if (!known) {
+    error = "unknown coverage section '" + cell.section +
+            "' (transitions, crash_points, crash_points_reached, sometimes, faults, matrix)";
+    return std::nullopt;
+  }
+  return cell;
+}
+
 std::vector<RequiredCell> read_required_coverage(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::invalid_argument(path + ": cannot read the file");
   std::vector<RequiredCell> out;
-  std::string text;
+  std::string text, error;
   for (int n = 1; std::getline(in, text); ++n) {
     const auto first = text.find_first_not_of(" \t");
     if (first == std::string::npos || text[first] == '#') continue;
-    const auto last = text.find_last_not_of(" \t\r");
-    const std::string line = text.substr(first, last - first + 1);
-    const auto space = line.find(' ');
-    if (space == std::string::npos)
-      throw std::invalid_argument(path + ":" + std::to_string(n) + ": expected '<section> <key>', got '" + line + "'");
-    RequiredCell cell{n, line.substr(0, space), line.substr(line.find_first_not_of(' ', space))};
-    static const char* kSections[] = {"transitions", "crash_points", "crash_points_reached", "sometimes", "faults",
-                                      "matrix"};
-    bool known = false;
-    for (const char* s : kSections) known = known || cell.section == s;
-    if (!known)
-      throw std::invalid_argument(path + ":" + std::to_string(n) + ": unknown coverage section '" + cell.section +
-                                  "' (transitions, crash_points, crash_points_reached, sometimes, faults, matrix)");
-    out.push_back(std::move(cell));
+    auto cell = parse_required_cell(text, error);
+    if (!cell) throw std::invalid_argument(path + ":" + std::to_string(n) + ": " + error);
+    cell->line = n;
+    out.push_back(std::move(*cell));
   }
   return out;
 }

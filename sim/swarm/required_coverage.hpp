@@ -3,6 +3,7 @@
 // hedera_busy x none`, `sometimes duplicate_tweet_prevented`). A swarm whose
 // faults never hit a listed moment fails, so "it ran" is never taken for "it tested".
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct RequiredCell {
   std::string section, key;
 };
 
+// "<section> <key>" (trimmed) as a cell; std::nullopt with `error` set otherwise.
+std::optional<RequiredCell> parse_required_cell(const std::string& text, std::string& error);
 // Throws std::invalid_argument "FILE:LINE: what is wrong"; `#` comments and blank lines are skipped.
 std::vector<RequiredCell> read_required_coverage(const std::string& path);
 // The cells with no count in `coverage` (a swarm summary's "coverage"), in file order.

@@ -134,6 +134,7 @@ void InvariantChecker::full_sweep() {
     if (t.kind == "close") ++close_timers[t.campaign_id];
   // A failed read comes back empty: that is no evidence of zero close timers.
   const bool timers_read = reader.last_error().empty();
+  if (!timers_read) sim_.world().coverage().sometimes("checker_timers_read_failed");
   for (const auto& c : campaigns) {
     pass("money_conserved");
     const std::int64_t books = c.claimed.minor + c.refunded.minor + c.returned.minor + c.claimable.minor + c.in_flight.minor;

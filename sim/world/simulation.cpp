@@ -90,6 +90,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   for (auto& h : hosts_) h->start();
   reader_ = std::make_unique<engine::StoreReader>(*storage_);
   hub_->set_resync([this](const std::string& id, std::int64_t after) { return reader_->updates_since(id, after); });
+  hub_->set_sometimes([this](const char* name) { world_.coverage().sometimes(name); });
   checker_ = std::make_unique<InvariantChecker>(*this);
   world_.set_after_event([this] { checker_->after_event(); });
   world_.set_fault_total([this] {

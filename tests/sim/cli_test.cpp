@@ -140,3 +140,24 @@ TEST(Cli, RunawayScriptsAreExitTwoNamingTheLineThatRan) {
     EXPECT_NE(r["error"].get<std::string>().find(script + message), std::string::npos) << r.dump();
   }
 }
+
+// A regression names the cell it is kept for; a run that misses it fails, so the
+// regression cannot quietly test nothing.
+TEST(Cli, KeptForACellTheRunDoesNotReachIsExitOneNamingIt) {
+  const std::string happy = std::string(CLSIM_SOURCE_DIR) + "/scenarios/happy_path.lua";
+  const std::string report = tmp_path("kept.json");
+  const std::string run = std::string(CLSIM_BINARY) + " run " + happy + " --quiet --report " + report;
+  EXPECT_EQ(sh(run + " --kept-for 'transitions RUNNING->CLOSED'").exit_code, 0);
+  const auto missed = sh(run + " --kept-for 'transitions RUNNING->CLOSED' --kept-for 'sometimes no_such_mark'");
+  EXPECT_EQ(missed.exit_code, 1);
+  EXPECT_NE(missed.text.find("kept for 'sometimes no_such_mark', which this run no longer reaches"), std::string::npos)
+      << missed.text;
+  std::ifstream in(report);
+  const auto r = nlohmann::json::parse(in);
+  ASSERT_EQ(r["kept_for"].size(), 2u);
+  EXPECT_EQ(r["kept_for"][0]["reached"], true);
+  EXPECT_EQ(r["kept_for"][1]["reached"], false);
+  EXPECT_EQ(sh(run + " --kept-for 'bogus x'").exit_code, 2);
+  const auto random = sh(std::string(CLSIM_BINARY) + " run --random --seed 3 --quiet --kept-for 'sometimes no_such_mark'");
+  EXPECT_EQ(random.exit_code, 1) << random.text;
+}

@@ -1,3 +1,4 @@
+-- kept for: faults hedera_unknown_outcome
 -- tests/swarm/shrunk/hedera_unknown_outcome_11_liveness.lua: written by clsim shrink. It fails with invariant liveness.
 -- From: build/clsim run scenarios/hedera_unknown_outcome.lua --seed 11 --mutate pay_without_idempotent_id
 -- Reduced from 8 scheduled faults

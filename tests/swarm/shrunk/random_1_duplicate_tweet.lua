@@ -1,3 +1,4 @@
+-- kept for: sometimes duplicate_tweet_prevented
 -- tests/swarm/shrunk/random_1_duplicate_tweet.lua: written by clsim shrink. It fails with invariant no_duplicate_tweet.
 -- From: build/clsim run --random --seed 1 --focused --fault twitter.timeout_after_create_rate=0.5 --mutate skip_duplicate_tweet_check
 -- Reduced from 6 scheduled faults, 1 fault settings, 2 armed crash points, 6 actions

@@ -1,3 +1,4 @@
+-- kept for: sometimes duplicate_tweet_prevented
 -- tests/swarm/shrunk/twitter_5xx_burst_7_duplicate_tweet.lua: written by clsim shrink. It fails with invariant no_duplicate_tweet.
 -- From: build/clsim run scenarios/twitter_5xx_burst.lua --seed 7 --mutate skip_duplicate_tweet_check
 -- Reduced from 42 scheduled faults
