@@ -24,8 +24,35 @@ const char* step_for_type(const std::string& type) {
 }  // namespace
 
 void Messaging::kick_relay() {
+  if (requeue_pending_ && ctx_.db) return requeue_unconsumed();  // commits with fx.outbox: kicks again
   if (relay_busy_ || relay_retry_pending_ || !ctx_.db) return;
   relay_next();
+}
+
+// Only what the engine consumes is sent again: saga steps (inbox id = event id)
+// and customer events (inbox id = "ev:" + the customer's event id). Notifications
+// for other services have no inbox here, and resending all of history after every
+// loss would grow without bound.
+void Messaging::requeue_unconsumed() {
+  if (!ctx_.db) {
+    requeue_pending_ = true;
+    return;
+  }
+  std::string steps;
+  for (const auto& [type, step_name] : kStepTypes) {
+    (void)step_name;
+    steps += std::string(steps.empty() ? "" : ", ") + "'" + type + "'";
+  }
+  auto out = ctx_.run_tx([&](TxScope& s) {
+    s.db.prepare("UPDATE outbox SET published = 0 WHERE published = 1 AND ("
+                 "(type IN (" + steps + ") AND event_id NOT IN (SELECT event_id FROM inbox)) OR "
+                 "(type = 'customer:event:v1:requested' AND "
+                 "('ev:' || json_extract(payload, '$.event_id')) NOT IN (SELECT event_id FROM inbox)))")
+        .run();
+    s.fx.outbox = true;
+    return std::string();
+  });
+  requeue_pending_ = !out.ok;
 }
 
 void Messaging::relay_next() {
@@ -170,6 +197,9 @@ std::int64_t Messaging::outbox_backlog() {
 void Messaging::ack(const std::string& entry_id) { ctx_.bus.ack(kEventStream, kConsumerGroup, entry_id); }
 
 void Messaging::start_consuming() {
+  ctx_.bus.on_group_created(ctx_.guarded([this](const std::string& stream) {
+    if (stream == kEventStream) requeue_unconsumed();
+  }));
   ctx_.bus.subscribe(kEventStream, kConsumerGroup, ctx_.options.name,
                      ctx_.guarded([this](BusDelivery d) { on_delivery(d); }));
   take_stale(ctx_.options.durations.claim_stale_at_start);

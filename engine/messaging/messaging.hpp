@@ -41,6 +41,10 @@ class Messaging {
   void claim_stale();
   // Publishes unpublished outbox rows unless a relay pass is already running.
   void kick_relay();
+  // The bus created the group anew (it may have lost its streams): rows this
+  // engine's consumers need and have not consumed (no inbox record) are marked
+  // unpublished, so the relay sends them again; the inbox dedupes a repeat.
+  void requeue_unconsumed();
 
  private:
   void relay_next();
@@ -54,6 +58,7 @@ class Messaging {
   bool relay_busy_ = false;
   int relay_attempt_ = 0;
   bool relay_retry_pending_ = false;
+  bool requeue_pending_ = false;  // a requeue the store refused: the next kick_relay tries again
 };
 
 }  // namespace clsim::engine

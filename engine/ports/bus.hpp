@@ -42,6 +42,12 @@ class Bus {
   // consumers, or this consumer's previous life) and returns them.
   virtual void claim_stale(std::string stream, std::string group, std::string consumer, Duration min_idle,
                            std::function<void(std::vector<BusDelivery>)> done) = 0;
+  // `handler` runs (with the stream's name) each time a subscription finds its
+  // consumer group missing and creates it: a new stream, or a bus that lost its
+  // streams (Redis restarted without persistence), so whatever was published
+  // before may be gone. Set before subscribe. A bus that never loses a stream
+  // (the default) never calls it.
+  virtual void on_group_created(std::function<void(std::string stream)> handler) { (void)handler; }
 };
 
 }  // namespace clsim::engine

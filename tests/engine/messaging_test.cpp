@@ -74,5 +74,35 @@ TEST(Relay, CrashBetweenPublishAndMarkRepublishesAndTheConsumerDedupes) {
   h.check_money();
 }
 
+// Redis restarted empty: a published step message nobody consumed is gone with the
+// stream. The bus reports the group it created again, and the engine sends what it
+// has not consumed at once, long before the resume timer (60 s) would.
+TEST(Relay, ALostStreamGetsItsUnconsumedRowsAgain) {
+  EngineHarness h;
+  h.bus.hold = true;
+  h.start_engine();
+  const auto id = h.engine->create(h.spec()).id;
+  ASSERT_TRUE(h.engine->publish(id, "alice").ok);
+  h.run_for(kSecond);
+  ASSERT_EQ(h.engine->health().outbox_backlog, 0);  // published, still in the stream
+  ASSERT_EQ(h.bus.count_type("campaign:first_tweet:v1:requested"), 1);
+  h.bus.hold = false;
+  h.bus.lose_streams();
+  ASSERT_GE(h.bus.lost, 1u);
+  for (int i = 0; i < 30 && h.state(id) != "RUNNING"; ++i) h.run_for(kSecond);
+  EXPECT_EQ(h.state(id), "RUNNING") << "within 30 s: before the resume timer (60 s)";
+  EXPECT_EQ(h.bus.count_type("campaign:first_tweet:v1:requested"), 2);
+  ASSERT_TRUE(h.run_until_quiet());
+  EXPECT_EQ(h.state(id), "EXPIRED");
+  EXPECT_EQ(h.social.tweets_with("[" + id + "/1]"), 1);
+  h.check_money();
+
+  // Everything is consumed now: a second loss sends no step again.
+  const auto published = h.bus.published_types.size();
+  h.bus.lose_streams();
+  h.run_for(kSecond);
+  EXPECT_EQ(h.bus.published_types.size(), published);
+}
+
 }  // namespace
 }  // namespace clsim::engine::testing

@@ -267,6 +267,37 @@ TEST(RedisBus, ReconnectsAfterRedisIsKilledAndDeliversAgain) {
   EXPECT_TRUE(run_until(io, [&] { return !bus.server_run_id().empty() && bus.server_run_id() != first_run_id; }));
 }
 
+// The engine republishes what it has not consumed when the group had to be made
+// again: once for a new stream, never for a group that is there (BUSYGROUP), and
+// again when Redis comes back empty.
+TEST(RedisBus, SaysWhenItHadToCreateTheGroup) {
+  TempDir dir;
+  std::optional<RedisServer> redis(std::in_place, dir);
+  boost::asio::io_context io;
+  std::vector<std::string> created;
+  {
+    RedisBus bus(io, unix_endpoint(redis->socket_path()), fast_options());
+    bus.on_group_created([&](std::string stream) { created.push_back(std::move(stream)); });
+    bus.subscribe("events", "engine", "c1", [](BusDelivery) {});
+    ASSERT_TRUE(run_until(io, [&] { return created.size() == 1; }));
+    EXPECT_EQ(created[0], "events");
+  }
+  RedisBus again(io, unix_endpoint(redis->socket_path()), fast_options());
+  again.on_group_created([&](std::string stream) { created.push_back(std::move(stream)); });
+  again.subscribe("events", "engine", "c1", [](BusDelivery) {});
+  ASSERT_TRUE(run_until(io, [&] { return again.connected(); }));
+  run_for(io, 300ms);
+  EXPECT_EQ(created.size(), 1u) << "the group was there: nothing was lost";
+
+  const std::string socket = redis->socket_path();
+  redis->process().kill9();
+  ASSERT_TRUE(run_until(io, [&] { return !again.connected(); }));
+  std::filesystem::remove(socket);
+  redis.emplace(dir);  // empty
+  ASSERT_TRUE(run_until(io, [&] { return created.size() == 2; })) << "a Redis that lost the group";
+  EXPECT_EQ(created[1], "events");
+}
+
 // Continues a SIGSTOPped redis-server whatever the test's outcome.
 struct ContinueOnExit {
   pid_t pid;

@@ -19,6 +19,7 @@ class FakeBus final : public Bus {
   Duration latency = Duration(10'000);
   int fail_next_publishes = 0;
   int duplicate_next_deliveries = 0;  // each such delivery arrives twice
+  bool hold = false;                  // entries wait in the stream, undelivered
 
   void publish(std::string stream, BusMessage msg, std::function<void(PublishResult)> done) override {
     PublishResult r;
@@ -66,6 +67,18 @@ class FakeBus final : public Bus {
                       });
   }
 
+  void on_group_created(std::function<void(std::string)> handler) override { group_created_ = std::move(handler); }
+
+  // Redis restarted empty: every entry and the group are gone; the reader creates
+  // the group again and says so, as live::RedisBus does.
+  // Entry numbers stay unique (late acks of lost entries match nothing).
+  void lose_streams() {
+    lost += entries.size() - next_ + pending_.size();
+    next_ = entries.size();
+    pending_.clear();
+    if (group_created_) group_created_("campaign-events");
+  }
+
   // The consumer's connection dropped (its engine crashed).
   void drop_consumer() { on_delivery_ = nullptr; }
   // Delivers entry `entry_id` again, as a redelivery would.
@@ -80,6 +93,7 @@ class FakeBus final : public Bus {
 
   std::vector<BusDelivery> entries;
   std::vector<std::string> published_types;
+  std::size_t lost = 0;  // undelivered or pending entries lose_streams dropped
   int acks = 0;
 
  private:
@@ -90,7 +104,7 @@ class FakeBus final : public Bus {
   };
 
   void deliver_new() {
-    if (!on_delivery_) return;
+    if (!on_delivery_ || hold) return;
     while (next_ < entries.size()) {
       const BusDelivery& d = entries[next_++];
       pending_[std::stoul(d.entry_id)] = Pending{consumer_, clock_.now(), 1};
@@ -112,6 +126,7 @@ class FakeBus final : public Bus {
   Clock& clock_;
   std::string consumer_;
   std::function<void(BusDelivery)> on_delivery_;
+  std::function<void(std::string)> group_created_;
   std::size_t next_ = 0;
   std::map<std::size_t, Pending> pending_;  // by entry number, so in stream order
 };

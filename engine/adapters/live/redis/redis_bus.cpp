@@ -90,7 +90,10 @@ void RedisBus::publish(std::string stream, BusMessage msg, std::function<void(Pu
 void RedisBus::subscribe(std::string stream, std::string group, std::string consumer,
                          std::function<void(BusDelivery)> on_delivery) {
   subs_.push_back(std::make_unique<RedisSubscription>(io_, endpoint_, options_, std::move(stream), std::move(group),
-                                                      std::move(consumer), std::move(on_delivery)));
+                                                      std::move(consumer), std::move(on_delivery),
+                                                      [this](std::string s) {
+                                                        if (group_created_) group_created_(std::move(s));
+                                                      }));
 }
 
 void RedisBus::ack(std::string stream, std::string group, std::string entry_id) {

@@ -40,6 +40,11 @@ class RedisBus final : public engine::Bus {
   void ack(std::string stream, std::string group, std::string entry_id) override;
   void claim_stale(std::string stream, std::string group, std::string consumer, engine::Duration min_idle,
                    std::function<void(std::vector<engine::BusDelivery>)> done) override;
+  // XGROUP CREATE answered OK: the group (and, with MKSTREAM, maybe the stream)
+  // did not exist, so a Redis without persistence lost what it held.
+  void on_group_created(std::function<void(std::string stream)> handler) override {
+    group_created_ = std::move(handler);
+  }
 
   bool connected() const;                        // the command connection is up
   void ping(std::function<void(bool ok)> done);  // PING within command_timeout (for /readyz)
@@ -59,6 +64,7 @@ class RedisBus final : public engine::Bus {
   RedisBusOptions options_;
   engine::NullHooks hooks_;
   std::string run_id_;
+  std::function<void(std::string)> group_created_;
   std::vector<std::unique_ptr<RedisSubscription>> subs_;
   RedisConnection commands_;  // after what its handlers touch, so it goes first
 };

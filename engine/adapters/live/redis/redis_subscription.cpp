@@ -24,13 +24,15 @@ RedisConnectionOptions connection_options(const RedisBusOptions& options, const 
 
 RedisSubscription::RedisSubscription(boost::asio::io_context& io, const RedisEndpoint& endpoint,
                                      const RedisBusOptions& options, std::string stream, std::string group,
-                                     std::string consumer, std::function<void(engine::BusDelivery)> on_delivery)
+                                     std::string consumer, std::function<void(engine::BusDelivery)> on_delivery,
+                                     std::function<void(std::string)> on_created)
     : io_(io),
       options_(options),
       stream_(std::move(stream)),
       group_(std::move(group)),
       consumer_(std::move(consumer)),
       on_delivery_(std::move(on_delivery)),
+      on_created_(std::move(on_created)),
       retry_timer_(io),
       conn_(io, endpoint, connection_options(options, stream_, group_)) {
   // Each connect starts a new epoch: create the group (Redis may have restarted
@@ -44,6 +46,12 @@ void RedisSubscription::create_group(std::uint64_t epoch) {
                   if (epoch != epoch_ || !r.answered()) return;  // a reconnect starts over
                   if (r.type == RedisReply::Type::error && !r.is_error("BUSYGROUP"))
                     return retry_later(epoch, "XGROUP CREATE", r);
+                  if (r.type == RedisReply::Type::status && on_created_) {
+                    std::weak_ptr<int> alive = alive_;
+                    boost::asio::post(io_, [this, alive] {
+                      if (!alive.expired() && on_created_) on_created_(stream_);
+                    });
+                  }
                   read(epoch);
                 });
 }

@@ -4,7 +4,9 @@
 // subscribed are still delivered; BUSYGROUP is fine), then a loop of
 // XREADGROUP GROUP g c COUNT n BLOCK ms STREAMS s > handing each entry to
 // on_delivery, posted, in stream order. A NOGROUP answer (Redis restarted empty)
-// creates the group again. Owned by RedisBus; nothing runs after its destructor.
+// creates the group again. A group the server created (OK rather than BUSYGROUP)
+// is reported through on_created, posted: the stream is new or Redis lost it.
+// Owned by RedisBus; nothing runs after its destructor.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,7 +26,8 @@ class RedisSubscription {
  public:
   RedisSubscription(boost::asio::io_context& io, const RedisEndpoint& endpoint, const RedisBusOptions& options,
                     std::string stream, std::string group, std::string consumer,
-                    std::function<void(engine::BusDelivery)> on_delivery);
+                    std::function<void(engine::BusDelivery)> on_delivery,
+                    std::function<void(std::string)> on_created = {});
   RedisSubscription(const RedisSubscription&) = delete;
   RedisSubscription& operator=(const RedisSubscription&) = delete;
 
@@ -41,6 +44,7 @@ class RedisSubscription {
   RedisBusOptions options_;
   std::string stream_, group_, consumer_;
   std::function<void(engine::BusDelivery)> on_delivery_;
+  std::function<void(std::string)> on_created_;
   boost::asio::steady_timer retry_timer_;
   std::uint64_t epoch_ = 0;
   std::string last_error_;  // the last error logged, so a repeating one logs once

@@ -160,6 +160,10 @@ void readiness(engine::Engine& engine, engine::StoreReader& reader, RedisBus& bu
 
 int run_service(const ServeConfig& config) {
   std::signal(SIGPIPE, SIG_IGN);  // hiredis writes with write(2): a dropped peer is an error, not a kill
+  // A file past RLIMIT_FSIZE (a quota, `prlimit --fsize`) is a full disk: write(2)
+  // fails with EFBIG, SQLite answers an I/O error and the command 503, instead of
+  // the default SIGXFSZ ending the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   check_database(config.db_path);
   std::optional<NameLock> name_lock;
   try {
