@@ -156,11 +156,13 @@ bool wait_for_path(const std::string& path, ChildProcess& child, std::chrono::mi
   return false;
 }
 
-RedisServer::RedisServer(const TempDir& dir, const std::string& name) : socket_(dir.file(name + ".sock")) {
-  process_.emplace(std::vector<std::string>{"redis-server", "--port", "0", "--unixsocket", socket_,
-                                            "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
-                                            "--dir", dir.path()},
-                   dir.file(name + ".log"));
+RedisServer::RedisServer(const TempDir& dir, const std::string& name, const std::vector<std::string>& extra)
+    : socket_(dir.file(name + ".sock")) {
+  std::vector<std::string> argv{"redis-server", "--port", "0", "--unixsocket", socket_, "--unixsocketperm", "700",
+                                "--save", "", "--appendonly", "no", "--dir", dir.path()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  ::unlink(socket_.c_str());
+  process_.emplace(argv, dir.file(name + ".log"));
   if (!wait_for_path(socket_, *process_, std::chrono::seconds(10)))
     throw std::runtime_error("redis-server did not start (is it installed?): " + process_->log());
 }

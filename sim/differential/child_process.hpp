@@ -2,6 +2,8 @@
 // serve, clsim mockd, chromium): each child leads its own process group and dies
 // with its parent (PR_SET_PDEATHSIG), its output goes to a log file, and it is
 // stopped by its pid and group, never by name. Every wait is bounded in time.
+// PR_SET_PDEATHSIG fires when the *thread* that started the child exits, not the
+// process: start children from a thread that outlives them (the main thread).
 #pragma once
 #include <sys/types.h>
 
@@ -71,11 +73,14 @@ std::optional<int> wait_for_port_file(const std::string& path, ChildProcess& chi
 // Waits (bounded) until a unix socket or file exists at `path`.
 bool wait_for_path(const std::string& path, ChildProcess& child, std::chrono::milliseconds timeout);
 
-// A started redis-server listening on a unix socket in `dir`, no persistence.
+// A started redis-server listening on a unix socket in `dir`, no persistence
+// unless `extra` (more redis-server flags, which win) turns it on. A stale socket
+// file (a server killed -9) is removed first, so the wait sees the new server's.
 // Fails (throws std::runtime_error), never skips, when redis-server is missing.
 class RedisServer {
  public:
-  explicit RedisServer(const TempDir& dir, const std::string& name = "redis");
+  explicit RedisServer(const TempDir& dir, const std::string& name = "redis",
+                       const std::vector<std::string>& extra = {});
   const std::string& socket_path() const { return socket_; }
   ChildProcess& process() { return *process_; }
 

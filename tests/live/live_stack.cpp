@@ -1,13 +1,21 @@
 #include "live/live_stack.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
 
 namespace clsim::live_test {
 
+namespace {
+std::vector<std::string> redis_flags(const LiveStackOptions& o) {
+  if (!o.redis_aof) return {};
+  return {"--appendonly", "yes", "--appendfsync", "always"};
+}
+}  // namespace
+
 LiveStack::LiveStack(LiveStackOptions options) : options_(std::move(options)) {
-  redis_ = std::make_unique<RedisServer>(dir_);
+  redis_ = std::make_unique<RedisServer>(dir_, "redis", redis_flags(options_));
   std::vector<std::string> mockd{clsim_binary(), "mockd", "--listen", "127.0.0.1:0", "--port-file", dir_.file("mockd.port"),
                                  "--seed", "7", "--audience", std::to_string(options_.audience), "--engage-probability",
                                  std::to_string(options_.engage_probability)};
@@ -19,6 +27,13 @@ LiveStack::LiveStack(LiveStackOptions options) : options_(std::move(options)) {
   const auto mp = wait_for_port_file(dir_.file("mockd.port"), *mockd_, std::chrono::seconds(20));
   if (!mp) throw std::runtime_error("mockd did not start:\n" + logs());
   mockd_port_ = *mp;
+  start_serve();
+}
+
+void LiveStack::start_serve() {
+  if (serve_) serve_->kill9();  // a no-op when it is gone already
+  serve_.reset();
+  std::remove(dir_.file("serve.port").c_str());  // else the old port is read back at once
   const std::string mock_url = "http://127.0.0.1:" + std::to_string(mockd_port_);
   std::vector<std::string> argv{clsim_binary(), "serve", "--db", dir_.file("campaigns.db"), "--listen", "127.0.0.1:0",
                                 "--port-file", dir_.file("serve.port"), "--redis", "unix:" + redis_->socket_path(),
@@ -41,6 +56,14 @@ LiveStack::LiveStack(LiveStackOptions options) : options_(std::move(options)) {
 LiveStack::~LiveStack() {
   if (serve_) serve_->stop();
   if (mockd_) mockd_->stop();
+}
+
+void LiveStack::kill_redis() { redis_->process().kill9(); }
+
+void LiveStack::restart_redis() {
+  redis_->process().kill9();  // a no-op when it is gone already
+  redis_.reset();
+  redis_ = std::make_unique<RedisServer>(dir_, "redis", redis_flags(options_));
 }
 
 SyncResponse LiveStack::post(const std::string& target, const nlohmann::json& body) {

@@ -23,6 +23,7 @@ struct LiveStackOptions {
   std::string token = "test-token";
   std::vector<std::string> serve_extra;  // more serve flags
   std::string mockd_faults;              // a faults file's Lua text for mockd ("" = none)
+  bool redis_aof = false;                // appendonly yes, appendfsync always: a restart keeps the streams
 };
 
 class LiveStack {
@@ -37,6 +38,15 @@ class LiveStack {
   const TempDir& dir() const { return dir_; }
   std::string capture_path() const { return dir_.file("capture.jsonl"); }
   ChildProcess& serve() { return *serve_; }
+  std::string redis_socket() const { return redis_->socket_path(); }
+  // kill -9 of redis-server; serve keeps running and reconnects with backoff.
+  void kill_redis();
+  // A new redis-server on the same socket and directory: with redis_aof it reads
+  // back what the killed one logged, without it it starts empty.
+  void restart_redis();
+  // (Re)starts serve on the same database, capture and Redis (kill -9 of the one
+  // running first) and waits, bounded, for /readyz; throws as the constructor does.
+  void start_serve();
 
   // Writes with the bearer token.
   SyncResponse post(const std::string& target, const nlohmann::json& body);

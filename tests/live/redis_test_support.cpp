@@ -84,4 +84,28 @@ long long SyncRedis::connections_received() {
   return n;
 }
 
+long long SyncRedis::xlen(const std::string& stream) {
+  auto* r = static_cast<redisReply*>(redisCommand(c_, "XLEN %s", stream.c_str()));
+  const long long n = r != nullptr && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+  if (r != nullptr) freeReplyObject(r);
+  return n;
+}
+
+std::vector<std::string> SyncRedis::field_values(const std::string& stream, const std::string& field) {
+  auto* r = static_cast<redisReply*>(redisCommand(c_, "XRANGE %s - +", stream.c_str()));
+  std::vector<std::string> out;
+  // [[id, [field, value, ...]], ...]
+  if (r != nullptr && r->type == REDIS_REPLY_ARRAY)
+    for (std::size_t i = 0; i < r->elements; ++i) {
+      const redisReply* entry = r->element[i];
+      if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) continue;
+      const redisReply* fields = entry->element[1];
+      for (std::size_t k = 0; k + 1 < fields->elements; k += 2)
+        if (std::string(fields->element[k]->str, fields->element[k]->len) == field)
+          out.emplace_back(fields->element[k + 1]->str, fields->element[k + 1]->len);
+    }
+  if (r != nullptr) freeReplyObject(r);
+  return out;
+}
+
 }  // namespace clsim::live_test

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -41,6 +42,10 @@ class SyncRedis {
   long long pending(const std::string& stream, const std::string& group);
   // INFO stats' total_connections_received (-1: error).
   long long connections_received();
+  // XLEN stream (-1: error).
+  long long xlen(const std::string& stream);
+  // The value of `field` in each entry of the stream, in stream order (XRANGE - +).
+  std::vector<std::string> field_values(const std::string& stream, const std::string& field);
 
  private:
   redisContext* c_;
