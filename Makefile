@@ -35,6 +35,7 @@ bench: build
 # Load on loopback against real redis-server, mockd and serve children, and the
 # BullMQ peer (README "Live load"); BENCH_LIVE_ARGS e.g. --clients 1000 --repeat 1.
 bench-live: build
+	cmake --build $(BUILD) --target clsim_live_bench -j $(JOBS)
 	@mkdir -p reports
 	$(BUILD)/bench/live/clsim_live_bench --out reports/bench-live.json $(BENCH_LIVE_ARGS)
 

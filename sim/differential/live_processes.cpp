@@ -28,6 +28,11 @@ std::optional<int> port_of(const std::string& path, ChildProcess& child) {
   return std::nullopt;
 }
 
+// A bench program starts the clsim binary beside it; clsim itself starts itself.
+std::string binary_of(const StackOptions& options) {
+  return options.binary.empty() ? self_binary() : options.binary;
+}
+
 }  // namespace
 
 LiveProcesses::LiveProcesses(const TempDir& dir, const StackOptions& options) : dir_(dir) {
@@ -47,7 +52,7 @@ LiveProcesses::~LiveProcesses() { stop(); }
 
 void LiveProcesses::start_mockd(const StackOptions& options) {
   mockd_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{self_binary(), "mockd", "--listen", "127.0.0.1:0", "--port-file",
+      std::vector<std::string>{binary_of(options), "mockd", "--listen", "127.0.0.1:0", "--port-file",
                                dir_.file("mockd.port"), "--seed", std::to_string(options.seed), "--audience", "0"},
       dir_.file("mockd.log"));
   const auto port = port_of(dir_.file("mockd.port"), *mockd_);
@@ -57,7 +62,7 @@ void LiveProcesses::start_mockd(const StackOptions& options) {
 
 void LiveProcesses::start_serve(const StackOptions& options) {
   const std::string mock_url = "http://127.0.0.1:" + std::to_string(mockd_port_);
-  std::vector<std::string> argv{self_binary(), "serve", "--db", dir_.file("campaigns.db"), "--listen", "127.0.0.1:0",
+  std::vector<std::string> argv{binary_of(options), "serve", "--db", dir_.file("campaigns.db"), "--listen", "127.0.0.1:0",
                                 "--port-file", dir_.file("serve.port"), "--redis", "unix:" + redis_->socket_path(),
                                 "--twitter-url", mock_url, "--ledger-url", mock_url, "--capture", capture_path()};
   for (auto it = options.timing.begin(); it != options.timing.end(); ++it)

@@ -26,6 +26,7 @@ struct StackOptions {
   std::uint64_t seed = 1;
   nlohmann::json timing = nlohmann::json::object();  // serve --timing KEY=US for each key
   std::string token;  // serve's CLSIM_TOKEN
+  std::string binary;  // the clsim binary for mockd and serve; "" = this process's own
 };
 
 class LiveProcesses {
@@ -39,6 +40,7 @@ class LiveProcesses {
 
   int serve_port() const { return serve_port_; }
   int mockd_port() const { return mockd_port_; }
+  std::string redis_socket() const { return redis_->socket_path(); }
   std::string capture_path() const { return dir_.file("capture.jsonl"); }
   // The last `lines` lines of each process's log, headed by the log's path.
   std::string log_tails(std::size_t lines) const;
