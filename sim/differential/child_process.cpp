@@ -79,11 +79,11 @@ bool ChildProcess::running() {
 }
 
 std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout; // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   while (!reaped_) {
     if (auto s = reap(false)) return s;
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(kPoll);
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt; // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
+    std::this_thread::sleep_for(kPoll); // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   }
   return status_;
 }
@@ -134,24 +134,24 @@ TempDir::~TempDir() {
 
 std::optional<int> wait_for_port_file(const std::string& path, ChildProcess& child,
                                       std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout; // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
+  while (std::chrono::steady_clock::now() < deadline) { // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
     std::ifstream in(path);
     int port = 0;
     if (in >> port && port > 0 && port < 65536) return port;
     if (!child.running()) return std::nullopt;
-    std::this_thread::sleep_for(kPoll);
+    std::this_thread::sleep_for(kPoll); // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   }
   return std::nullopt;
 }
 
 bool wait_for_path(const std::string& path, ChildProcess& child, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout; // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
+  while (std::chrono::steady_clock::now() < deadline) { // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) return true;
     if (!child.running()) return false;
-    std::this_thread::sleep_for(kPoll);
+    std::this_thread::sleep_for(kPoll); // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   }
   return false;
 }

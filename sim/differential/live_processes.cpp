@@ -19,8 +19,8 @@ constexpr std::size_t kTailLines = 20;
 
 // The port a child writes once listening; nullopt when it exits or the time is up.
 std::optional<int> port_of(const std::string& path, ChildProcess& child) {
-  const auto until = std::chrono::steady_clock::now() + kStartTimeout;
-  while (std::chrono::steady_clock::now() < until) {
+  const auto until = std::chrono::steady_clock::now() + kStartTimeout; // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
+  while (std::chrono::steady_clock::now() < until) { // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
     if (interrupted()) throw Interrupted{};
     if (auto port = wait_for_port_file(path, child, 200ms)) return port;
     if (!child.running()) return std::nullopt;
@@ -81,12 +81,12 @@ void LiveProcesses::start_serve(const StackOptions& options) {
 void LiveProcesses::wait_ready(const StackOptions& options) {
   boost::asio::io_context io;
   Endpoint serve(io, serve_port_, options.token);
-  const auto until = std::chrono::steady_clock::now() + kStartTimeout;
+  const auto until = std::chrono::steady_clock::now() + kStartTimeout; // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   while (serve.call_now("GET", "/readyz").status != 200) {
     if (interrupted()) throw Interrupted{};
-    if (std::chrono::steady_clock::now() > until || !serve_->running())
+    if (std::chrono::steady_clock::now() > until || !serve_->running()) // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
       throw StackError("clsim serve never became ready\n" + log_tails(kTailLines));
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(100ms); // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   }
 }
 

@@ -66,7 +66,7 @@ std::string settle(Endpoint& serve, const Workload& w, const LiveFeeder& feeder,
     const std::string left = unfinished(serve, w, feeder.published());
     if (left.empty() || Clock::now() >= deadline) return left;
     progress.show("waiting for " + left);
-    std::this_thread::sleep_for(kSettlePoll);
+    std::this_thread::sleep_for(kSettlePoll); // clsim-allow-nondeterminism: a bounded wait on real child processes (live side only)
   }
 }
 
