@@ -3,6 +3,10 @@
 // kinds whose counts changed (the rate limits make anything else impossible at
 // scale). Each (campaign, user, kind) is recorded once; the owner earns nothing.
 #include "engine/lifecycle/lifecycle.hpp"
+
+#include <string_view>
+#include <unordered_map>
+
 #include "engine/messaging/capture_records.hpp"
 
 namespace clsim::engine {
@@ -42,18 +46,26 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
     const std::size_t batch_end = std::min(targets_.size(), batch_start_ + std::size_t(kMetricsBatchMax));
     work_.clear();
     work_i_ = 0;
+    // By id, the last of a repeated id winning as before; a scan per target was
+    // quadratic in the batch.
+    std::unordered_map<std::string_view, const TweetMetrics*> by_id;
+    by_id.reserve(r.metrics.size());
+    for (const auto& x : r.metrics) by_id[x.tweet_id] = &x;
     try {
+      std::vector<std::string> ids;
+      for (std::size_t i = batch_start_; i < batch_end; ++i)
+        if (by_id.count(targets_[i].tweet_id)) ids.push_back(targets_[i].campaign);
+      const auto marks = load_seen_marks(*e_.ctx_.db, ids);
       for (std::size_t i = batch_start_; i < batch_end; ++i) {
         const auto& t = targets_[i];
-        const TweetMetrics* m = nullptr;
-        for (const auto& x : r.metrics)
-          if (x.tweet_id == t.tweet_id) m = &x;
-        if (!m) continue;
-        auto row = load_campaign(*e_.ctx_.db, t.campaign);
-        if (!row || row->state != CampaignState::RUNNING) continue;
+        const auto found = by_id.find(t.tweet_id);
+        if (found == by_id.end()) continue;
+        const TweetMetrics* m = found->second;
+        const auto row = marks.find(t.campaign);
+        if (row == marks.end() || !row->second.running) continue;
         const std::int64_t counts[4] = {m->like_count, m->retweet_count, m->quote_count, m->reply_count};
         for (auto k : kEngagementKinds)
-          if (counts[int(k)] != row->seen[int(k)]) work_.push_back(Work{t, k, counts[int(k)]});
+          if (counts[int(k)] != row->second.seen[int(k)]) work_.push_back(Work{t, k, counts[int(k)]});
       }
     } catch (const StoreError&) {
       return end(End{false, std::nullopt});

@@ -79,12 +79,22 @@ std::string placeholders(int n) {
 }  // namespace
 
 std::optional<CampaignRow> load_campaign(SqliteDb& db, const std::string& id) {
-  auto& q = db.prepare(std::string("SELECT ") + kColumns + " FROM campaigns WHERE id = ?");
+  static const std::string sql = std::string("SELECT ") + kColumns + " FROM campaigns WHERE id = ?";
+  auto& q = db.prepare(sql);
   q.bind(1, id);
   std::optional<CampaignRow> row;
   if (q.step()) row = read_row(q);
   q.reset();
   return row;
+}
+
+std::vector<CampaignRow> load_campaigns(SqliteDb& db) {
+  static const std::string sql = std::string("SELECT ") + kColumns + " FROM campaigns ORDER BY id";
+  auto& q = db.prepare(sql);
+  std::vector<CampaignRow> out;
+  while (q.step()) out.push_back(read_row(q));
+  q.reset();
+  return out;
 }
 
 bool campaign_exists(SqliteDb& db, const std::string& id) {
@@ -96,16 +106,17 @@ bool campaign_exists(SqliteDb& db, const std::string& id) {
 }
 
 void insert_campaign(SqliteDb& db, const CampaignRow& row) {
-  auto& q = db.prepare(std::string("INSERT INTO campaigns (") + kColumns + ") VALUES (" +
-                       placeholders(kColumnCount) + ")");
+  static const std::string sql =
+      std::string("INSERT INTO campaigns (") + kColumns + ") VALUES (" + placeholders(kColumnCount) + ")";
+  auto& q = db.prepare(sql);
   bind_row(q, row);
   q.run();
 }
 
 void save_campaign(SqliteDb& db, const CampaignRow& row) {
   // REPLACE would cascade through foreign keys; delete-free upsert keeps children.
-  auto& q = db.prepare(std::string("INSERT INTO campaigns (") + kColumns + ") VALUES (" +
-                       placeholders(kColumnCount) +
+  static const std::string sql = std::string("INSERT INTO campaigns (") + kColumns + ") VALUES (" +
+                                 placeholders(kColumnCount) +
                        ") ON CONFLICT(id) DO UPDATE SET owner=excluded.owner, text=excluded.text, "
                        "budget=excluded.budget, rate_like=excluded.rate_like, rate_retweet=excluded.rate_retweet, "
                        "rate_quote=excluded.rate_quote, rate_reply=excluded.rate_reply, "
@@ -123,7 +134,8 @@ void save_campaign(SqliteDb& db, const CampaignRow& row) {
                        "returned=excluded.returned, claimed=excluded.claimed, start_us=excluded.start_us, "
                        "close_us=excluded.close_us, expiry_us=excluded.expiry_us, seen_like=excluded.seen_like, "
                        "seen_retweet=excluded.seen_retweet, seen_quote=excluded.seen_quote, "
-                       "seen_reply=excluded.seen_reply, fail_reason=excluded.fail_reason");
+                       "seen_reply=excluded.seen_reply, fail_reason=excluded.fail_reason";
+  auto& q = db.prepare(sql);
   bind_row(q, row);
   q.run();
 }
@@ -172,8 +184,26 @@ std::vector<RunningTweet> running_tweets(SqliteDb& db) {
   return out;
 }
 
+std::unordered_map<std::string, SeenMarks> load_seen_marks(SqliteDb& db, const std::vector<std::string>& ids) {
+  auto& q = db.prepare(
+      "SELECT c.id, c.state = 'RUNNING', c.seen_like, c.seen_retweet, c.seen_quote, c.seen_reply "
+      "FROM json_each(?) AS j JOIN campaigns AS c ON c.id = j.value");
+  q.bind(1, nlohmann::json(ids).dump());
+  std::unordered_map<std::string, SeenMarks> out;
+  out.reserve(ids.size());
+  while (q.step()) {
+    SeenMarks m;
+    m.running = q.int_at(1) != 0;
+    for (int k = 0; k < 4; ++k) m.seen[k] = q.int_at(k + 2);
+    out.emplace(q.text_at(0), m);
+  }
+  q.reset();
+  return out;
+}
+
 bool any_running(SqliteDb& db) {
-  auto& q = db.prepare("SELECT COUNT(*) FROM campaigns WHERE state = 'RUNNING'");
+  // EXISTS stops at the first one; COUNT(*) read the whole table at every poll.
+  auto& q = db.prepare("SELECT EXISTS (SELECT 1 FROM campaigns WHERE state = 'RUNNING')");
   q.step();
   const bool any = q.int_at(0) > 0;
   q.reset();

@@ -52,8 +52,13 @@ void DurableTimers::disarm(TxScope& s, const std::string& campaign, const std::s
 // engine armed, and rows whose firing this engine dropped (its work failed after
 // the lease). It reads only the rows armed since the last sweep into a mirror of
 // the table that this engine's own commits keep current; every 10th sweep (and
-// the first) reads them all. Re-reading every row every 30 seconds was 42% of a
-// 1,000-campaign week.
+// the first) reads them all, which also forgets rows other engines deleted and
+// finds rows a lost write took back. Re-reading every row every 30 seconds was 42%
+// of a 1,000-campaign week. A mirrored row already has a wait at its due time
+// (from a commit or an earlier sweep) unless the sweep just read it at another due
+// or its wait fired, so only those rows are scheduled, still in (due, campaign,
+// kind) order: the same waits in the same order as scheduling every row, without
+// lookups and copies per row per sweep (another 15% of the week).
 void DurableTimers::sweep(bool at_start) {
   if (!ctx_.db) return;
   const bool full = at_start || ++sweeps_ % kFullTimerSweepEvery == 0;
@@ -72,23 +77,31 @@ void DurableTimers::sweep(bool at_start) {
     return;  // the next sweep tries again
   }
   seen_ = seen;
-  if (full) rows_.clear(), order_.clear();
+  if (full) ++full_sweeps_;
+  std::set<std::tuple<std::int64_t, std::string, std::string>> due;
   for (auto& [campaign, kind, due_us] : rows) {
     if (at_start) loaded_at_start_.emplace(campaign, kind);
-    mirror(campaign, kind, due_us);
+    auto [it, added] = rows_.try_emplace(std::make_pair(campaign, kind), Mirrored{due_us, full_sweeps_});
+    it->second.full_sweep = full_sweeps_;
+    if (added || it->second.due_us != due_us) {
+      it->second.due_us = due_us;
+      due.emplace(due_us, campaign, kind);
+    }
   }
-  for (const auto& [due_us, campaign, kind] : order_) schedule(campaign, kind, due_us);
+  if (full) std::erase_if(rows_, [&](const auto& r) { return r.second.full_sweep != full_sweeps_; });
+  for (const auto& key : fired_)
+    if (auto it = rows_.find(key); it != rows_.end()) due.emplace(it->second.due_us, key.first, key.second);
+  fired_.clear();
+  for (const auto& [due_us, campaign, kind] : due) schedule(campaign, kind, due_us);
 }
 
 void DurableTimers::mirror(const std::string& campaign, const std::string& kind, std::optional<std::int64_t> due_us) {
-  auto it = rows_.find({campaign, kind});
-  if (it != rows_.end()) {
-    order_.erase({it->second, campaign, kind});
-    rows_.erase(it);
+  if (!due_us) {
+    rows_.erase({campaign, kind});
+    return;
   }
-  if (!due_us) return;
-  rows_.emplace(std::make_pair(campaign, kind), *due_us);
-  order_.emplace(*due_us, campaign, kind);
+  auto [it, added] = rows_.try_emplace(std::make_pair(campaign, kind), Mirrored{*due_us, full_sweeps_});
+  it->second.due_us = *due_us;
 }
 
 void DurableTimers::schedule(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
@@ -131,7 +144,10 @@ void DurableTimers::committed(const TxEffects& fx) {
 
 void DurableTimers::on_timer(const std::string& campaign, const std::string& kind, std::int64_t due_us) {
   const auto key = std::make_pair(campaign, kind);
-  if (auto it = scheduled_.find(key); it != scheduled_.end() && it->second.due_us == due_us) scheduled_.erase(it);
+  if (auto it = scheduled_.find(key); it != scheduled_.end() && it->second.due_us == due_us) {
+    scheduled_.erase(it);
+    fired_.insert(key);
+  }
   std::optional<std::int64_t> moved_to;
   const TxOutcome out = take(campaign, kind, due_us, moved_to);
   if (!out.ok) return retry_take(campaign, kind, due_us, out, moved_to);

@@ -58,9 +58,17 @@ class DurableTimers {
   };
   std::map<std::pair<std::string, std::string>, Scheduled> scheduled_;
   std::set<std::pair<std::string, std::string>> loaded_at_start_;
-  // The timers table as this engine knows it: due per row, and the rows in sweep order.
-  std::map<std::pair<std::string, std::string>, std::int64_t> rows_;
-  std::set<std::tuple<std::int64_t, std::string, std::string>> order_;
+  // The timers table as this engine knows it: due per row, and the full sweep that
+  // last read the row (a full sweep forgets the rows it did not read).
+  struct Mirrored {
+    std::int64_t due_us = 0;
+    std::uint64_t full_sweep = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Mirrored> rows_;
+  // Mirrored rows whose clock wait fired (taken, or found leased or failed): a sweep
+  // schedules them again unless their work re-armed or disarmed them meanwhile.
+  std::set<std::pair<std::string, std::string>> fired_;
+  std::uint64_t full_sweeps_ = 0;
   std::uint64_t sweeps_ = 0;
   std::int64_t seen_ = -1;  // the highest timers.changed a sweep has read
   Duration lag_max_{};

@@ -12,6 +12,9 @@ bool EngagementBook::add(const std::string& tweet_id, const std::string& user, e
   for (const auto& e : list)
     if (e.user == user && e.kind == kind) return false;
   list.push_back(EngagementRecord{user, kind, at, next_seq_++});
+  auto& times = times_[tweet_id].at_us[int(kind)];
+  const std::int64_t at_us = engine::to_us(at);
+  times.insert(std::upper_bound(times.begin(), times.end(), at_us), at_us);
   return true;
 }
 
@@ -47,15 +50,17 @@ const std::vector<EngagementRecord>& EngagementBook::all(const std::string& twee
 engine::TweetMetrics EngagementBook::metrics(const std::string& tweet_id, engine::TimePoint now) const {
   engine::TweetMetrics m;
   m.tweet_id = tweet_id;
-  for (const auto& e : all(tweet_id)) {
-    if (e.at > now) continue;
-    switch (e.kind) {
-      case engine::EngagementKind::like: ++m.like_count; break;
-      case engine::EngagementKind::retweet: ++m.retweet_count; break;
-      case engine::EngagementKind::quote: ++m.quote_count; break;
-      case engine::EngagementKind::reply: ++m.reply_count; break;
-    }
-  }
+  auto it = times_.find(tweet_id);
+  if (it == times_.end()) return m;
+  const std::int64_t now_us = engine::to_us(now);
+  auto upto = [&](engine::EngagementKind k) {
+    const auto& v = it->second.at_us[int(k)];
+    return std::int64_t(std::upper_bound(v.begin(), v.end(), now_us) - v.begin());
+  };
+  m.like_count = upto(engine::EngagementKind::like);
+  m.retweet_count = upto(engine::EngagementKind::retweet);
+  m.quote_count = upto(engine::EngagementKind::quote);
+  m.reply_count = upto(engine::EngagementKind::reply);
   return m;
 }
 

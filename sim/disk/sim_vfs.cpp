@@ -6,6 +6,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "engine/store/sqlite_db.hpp"
 #include "sim/disk/sim_disk.hpp"
 
 namespace clsim::sim {
@@ -217,6 +218,7 @@ SimVfs::SimVfs(SimDisk& disk) : name_(next_vfs_name()) {
   vfs_.xSetSystemCall = x_set_system_call;
   vfs_.xGetSystemCall = x_get_system_call;
   vfs_.xNextSystemCall = x_next_system_call;
+  engine::configure_sqlite();
   if (sqlite3_vfs_register(&vfs_, 0) != SQLITE_OK) throw std::runtime_error("cannot register the simulated disk VFS");
   registered_ = true;
 }
