@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/ports/random.hpp"
+#include "sim/disk/paged_bytes.hpp"
 
 namespace clsim::sim {
 
@@ -46,8 +47,8 @@ class FileImage {
   void mark_dirty(std::uint64_t offset, std::uint64_t bytes);
   void clear_volatile();
 
-  std::vector<std::uint8_t> current_;
-  std::vector<std::uint8_t> durable_;
+  PagedBytes current_;
+  PagedBytes durable_;
   // Ranges where current_ may differ from durable_ (writes, and truncated tails).
   std::vector<Range> dirty_;
   std::uint64_t volatile_bytes_ = 0;
