@@ -13,6 +13,7 @@ int minimize_command(int argc, char** argv);           // clsim minimize ... (si
 int swarm_command(int argc, char** argv);              // clsim swarm ... (sim/cli/swarm_command.cpp)
 int random_run_command(int argc, char** argv);         // clsim run --random ...
 int shrink_command(int argc, char** argv);             // clsim shrink ... (sim/swarm/shrinker.hpp)
+int fuzz_command(int argc, char** argv);               // clsim fuzz ... (sim/cli/fuzz_command.cpp)
 int serve_command(int argc, char** argv);              // clsim serve ... (engine/adapters/live/service/)
 int mockd_command(int argc, char** argv);              // clsim mockd ... (mocks/wire/mock_daemon.hpp)
 int differential_command(int argc, char** argv);       // clsim differential ... (sim/differential/)

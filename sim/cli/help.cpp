@@ -60,6 +60,23 @@ seconds (default 300) fails. --require FILE lists coverage cells
 seed failed or a required cell was never reached.)"},
     {"swarm", "clsim swarm --merge DIR... [--out DIR] [--require FILE]",
      "Merges shard outputs (summary.json and runs.jsonl of each DIR)."},
+    {"fuzz",
+     R"(clsim fuzz --budget-s S --state DIR [--jobs J] [--seed N] [--guided]
+           [--max-seeds N] [--timeout-s T] [--mutate NAME] [--require FILE]
+           [--shrink-runs N])",
+     R"(Continuous fuzzing: random-workload seeds never run before (drawn from fuzz
+seed N, default 1), in batches of 16, J child processes at a time, until S
+wall seconds (or N seeds with --max-seeds) are spent; a batch cut off by the
+budget keeps its unrun seeds for next time. DIR/fuzz.json remembers the seeds
+run, their results and coverage, written whole after each batch, so the same
+command again continues. Each failing seed is shrunk (as clsim shrink, at
+most --shrink-runs candidate runs, default 200) into DIR/failures/seed_N/: the
+scenario (first line "-- kept for: CELL"), seed.txt, repro.txt, report.json.
+--guided picks each batch's bias flags (--fault, --crash-at, --late-heal)
+to aim at coverage cells not reached yet (--require FILE, default
+tests/swarm/required_coverage.txt), from completed batches only: J does not
+change them; each seed's repro line carries its flags. Prints seeds run,
+failures, cells reached and seeds/s. Exit 1 when a seed failed this run.)"},
     {"check-determinism", "clsim check-determinism SCRIPT.lua [--seed N] [--runs K]",
      R"(Runs the script K times (default 3), each in its own process, and compares
 trace hashes; on a mismatch prints the first differing trace line of each.)"},

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     if (cmd == "minimize") return minimize_command(argc, argv);
     if (cmd == "swarm") return swarm_command(argc, argv);
     if (cmd == "shrink") return shrink_command(argc, argv);
+    if (cmd == "fuzz") return fuzz_command(argc, argv);
     if (cmd == "mockd") return mockd_command(argc, argv);
     if (cmd == "serve") return serve_command(argc, argv);
     if (cmd == "differential") return differential_command(argc, argv);

@@ -4,9 +4,30 @@
 
 namespace clsim::cli {
 
+namespace {
+
+bool due(bool drawn, ProgressLine::WallClock::time_point last, ProgressLine::WallClock::time_point now) {
+  return !drawn || now - last >= std::chrono::milliseconds(250);
+}
+
+}  // namespace
+
+double ProgressLine::elapsed_s() const {
+  return std::chrono::duration<double>(WallClock::now() - start_).count();  // clsim-allow-nondeterminism: display only
+}
+
+void ProgressLine::show(const std::string& text) {
+  const auto now = WallClock::now();  // clsim-allow-nondeterminism: progress display only
+  if (!due(drawn_, last_draw_, now)) return;
+  last_draw_ = now;
+  drawn_ = true;
+  std::fprintf(stderr, "\r\033[K%s", text.c_str());
+  std::fflush(stderr);
+}
+
 void ProgressLine::update(sim::World& world) {
   const auto now = WallClock::now();  // clsim-allow-nondeterminism: progress display only
-  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(250)) return;
+  if (!due(drawn_, last_draw_, now)) return;
   last_draw_ = now;
   drawn_ = true;
   const double wall_s = std::chrono::duration<double>(now - start_).count();

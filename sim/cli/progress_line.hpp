@@ -1,6 +1,7 @@
-// The progress line on a terminal's stderr during a long run: virtual time
-// reached of max, events per wall second, faults so far. Redrawn at most 4 times
-// a second; wall time here never reaches the trace.
+// The progress line on a terminal's stderr during a long run: for one world,
+// virtual time reached of max, events per wall second, faults so far; for the
+// commands that run many seeds (swarm, fuzz), a line they compose. Redrawn at
+// most 4 times a second; wall time here never reaches the trace.
 #pragma once
 #include <chrono>
 #include <string>
@@ -14,6 +15,10 @@ class ProgressLine {
   using WallClock = std::chrono::steady_clock;  // clsim-allow-nondeterminism: progress display only
   ProgressLine(std::string script, WallClock::time_point start) : script_(std::move(script)), start_(start) {}
   void update(sim::World& world);
+  // Draws `text` as the line (throttled like update()).
+  void show(const std::string& text);
+  // Wall seconds since the start.
+  double elapsed_s() const;
   void clear();
 
  private:

@@ -1,23 +1,16 @@
 // clsim run --random (one seed of the swarm's random workload) and clsim swarm:
-// many seeds, each in its own child process (posix_spawn of this binary), with
-// a wall-time limit per seed, results gathered in seed order so the output does
-// not depend on which child finished first, and --merge for shard outputs.
+// many seeds, each in its own child process (sim/cli/child_runs.hpp), results
+// gathered in seed order, and --merge for shard outputs.
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim/cli/args.hpp"
+#include "sim/cli/child_runs.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/kept_for.hpp"
 #include "sim/cli/progress_line.hpp"
@@ -30,22 +23,12 @@
 #include "sim/swarm/swarm_summary.hpp"
 #include "sim/world/catalogue.hpp"
 
-extern char** environ;
-
 namespace clsim::cli {
 
 namespace {
 
 using json = nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;  // clsim-allow-nondeterminism: CLI wall-time limits, never simulation
-
-std::vector<std::string> mutation_args(const engine::Mutations& m) {
-  std::vector<std::string> out;
-  if (m.skip_inbox_dedup) out.insert(out.end(), {"--mutate", "skip_inbox_dedup"});
-  if (m.skip_duplicate_tweet_check) out.insert(out.end(), {"--mutate", "skip_duplicate_tweet_check"});
-  if (m.pay_without_idempotent_id) out.insert(out.end(), {"--mutate", "pay_without_idempotent_id"});
-  return out;
-}
 
 std::string dump_line(const json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
@@ -64,115 +47,8 @@ struct SwarmFlags {
   std::vector<sim::RequiredCell> required;  // --require FILE
 };
 
-// One child run: which seed, where its report goes, when it started.
-struct Child {
-  pid_t pid = 0;
-  std::uint64_t seed = 0;
-  std::string report_path;
-  Clock::time_point started;
-};
-
-std::string swarm_repro(const SwarmFlags& f, std::uint64_t seed) {
-  if (f.random) return sim::random_repro(seed, f.mutations);
-  std::string r = "build/clsim run " + f.scenario + " --seed " + std::to_string(seed);
-  for (const auto& a : mutation_args(f.mutations)) r += " " + a;
-  return r;
-}
-
-pid_t spawn_child(const SwarmFlags& f, std::uint64_t seed, const std::string& report_path) {
-  std::vector<std::string> args = {"clsim", "run"};
-  args.push_back(f.random ? "--random" : f.scenario);
-  for (const auto& a : std::vector<std::string>{"--seed", std::to_string(seed), "--quiet", "--report", report_path})
-    args.push_back(a);
-  for (const auto& a : mutation_args(f.mutations)) args.push_back(a);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
-  return pid;
-}
-
-// The report a finished child left, or a stand-in naming what went wrong.
-json collect(const SwarmFlags& f, const Child& c, int status, bool timed_out, double wall_s) {
-  json stand_in = {{"clsim_report", 1}, {"scenario", f.random ? "random" : f.scenario}, {"seed", c.seed}};
-  if (timed_out) {
-    stand_in["result"] = "timeout";
-    stand_in["error"] = "wall-time limit of " + std::to_string(int(f.timeout_s)) + " s exceeded";
-  } else {
-    std::ifstream in(c.report_path);
-    json report = json::parse(in, nullptr, false);
-    if (report.is_object() && report.contains("seed")) return report;
-    stand_in["result"] = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "error" : "internal_error";
-    stand_in["error"] = WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                            : "exited " + std::to_string(WEXITSTATUS(status)) + " without a report";
-  }
-  stand_in["wall_time_s"] = wall_s;
-  stand_in["repro"] = swarm_repro(f, c.seed);
-  return stand_in;
-}
-
-std::map<std::uint64_t, json> run_children(const SwarmFlags& f, const std::vector<std::uint64_t>& seeds) {
-  const char* tmp_env = std::getenv("TMPDIR");
-  std::string dir_template = std::string(tmp_env && *tmp_env ? tmp_env : "/tmp") + "/clsim-swarm-XXXXXX";
-  std::vector<char> dir_buf(dir_template.begin(), dir_template.end());
-  dir_buf.push_back('\0');
-  const char* dir = ::mkdtemp(dir_buf.data());
-  if (!dir) throw std::runtime_error("cannot create a temporary directory");
-  const bool tty = ::isatty(STDERR_FILENO);
-  std::map<std::uint64_t, json> done;
-  std::vector<Child> running;
-  std::size_t next = 0, failed = 0;
-  const auto limit = std::chrono::duration<double>(f.timeout_s);
-  while (next < seeds.size() || !running.empty()) {
-    while (running.size() < f.jobs && next < seeds.size()) {
-      Child c;
-      c.seed = seeds[next++];
-      c.report_path = std::string(dir) + "/seed-" + std::to_string(c.seed) + ".json";
-      c.started = Clock::now();
-      c.pid = spawn_child(f, c.seed, c.report_path);
-      running.push_back(std::move(c));
-    }
-    bool reaped = false;
-    for (std::size_t i = 0; i < running.size();) {
-      const Child& c = running[i];
-      int status = 0;
-      const double wall_s = std::chrono::duration<double>(Clock::now() - c.started).count();
-      bool timed_out = false;
-      pid_t r = ::waitpid(c.pid, &status, WNOHANG);
-      if (r == 0 && Clock::now() - c.started > limit) {
-        ::kill(c.pid, SIGKILL);
-        r = ::waitpid(c.pid, &status, 0);
-        timed_out = true;
-      }
-      if (r == 0) {
-        ++i;
-        continue;
-      }
-      json report = collect(f, c, status, timed_out, wall_s);
-      if (report.value("result", "") != "pass") ++failed;
-      std::remove(c.report_path.c_str());
-      done[c.seed] = std::move(report);
-      running.erase(running.begin() + std::ptrdiff_t(i));
-      reaped = true;
-    }
-    if (tty)
-      std::fprintf(stderr, "\r\033[Kswarm: %zu/%zu seeds done, %zu failed, %zu running", done.size(), seeds.size(),
-                   failed, running.size());
-    if (!reaped && !running.empty()) {
-      const timespec pause{0, 5'000'000};
-      ::nanosleep(&pause, nullptr);
-    }
-  }
-  if (tty) std::fputs("\r\033[K", stderr);
-  ::rmdir(dir);
-  return done;
+ChildRunSpec child_spec(const SwarmFlags& f) {
+  return {f.random, f.scenario, f.mutations, f.timeout_s, f.jobs};
 }
 
 SwarmFlags parse_swarm(int argc, char** argv) {
@@ -323,8 +199,18 @@ int swarm_command(int argc, char** argv) {
     return 2;
   }
   const auto seeds = sim::select_seeds(f.seeds);
+  std::vector<SeedRun> runs;
+  for (const auto seed : seeds) runs.push_back({seed, {}});
   const auto wall_start = Clock::now();
-  const auto done = run_children(f, seeds);
+  ProgressLine progress("swarm", wall_start);
+  ChildRunHooks hooks;
+  if (::isatty(STDERR_FILENO))
+    hooks.progress = [&](std::size_t done, std::size_t failed, std::size_t running) {
+      progress.show("swarm: " + std::to_string(done) + "/" + std::to_string(seeds.size()) + " seeds done, " +
+                    std::to_string(failed) + " failed, " + std::to_string(running) + " running");
+    };
+  const auto done = run_children(child_spec(f), runs, hooks);
+  progress.clear();
   sim::SwarmSummary summary(f.random ? "random" : f.scenario);
   std::vector<std::string> lines;
   for (const auto& [seed, report] : done) {

@@ -142,14 +142,20 @@ void rule_campaigns(Gen& g, json& actions) {
 
 }  // namespace
 
-std::string bias_args(const RandomBias& bias) {
-  std::string out;
-  if (!bias.random_faults && bias.max_social_campaigns == 3 && bias.no_rule_campaigns) out += " --focused";
+std::vector<std::string> bias_argv(const RandomBias& bias) {
+  std::vector<std::string> out;
+  if (!bias.random_faults && bias.max_social_campaigns == 3 && bias.no_rule_campaigns) out.push_back("--focused");
   for (auto s = bias.extra_faults.begin(); s != bias.extra_faults.end(); ++s)
     for (auto k = s.value().begin(); k != s.value().end(); ++k)
-      out += " --fault " + s.key() + "." + k.key() + "=" + k.value().dump();
-  for (const auto& p : bias.extra_crash_points) out += " --crash-at " + p;
-  if (bias.late_heal) out += " --late-heal";
+      out.insert(out.end(), {"--fault", s.key() + "." + k.key() + "=" + k.value().dump()});
+  for (const auto& p : bias.extra_crash_points) out.insert(out.end(), {"--crash-at", p});
+  if (bias.late_heal) out.push_back("--late-heal");
+  return out;
+}
+
+std::string bias_args(const RandomBias& bias) {
+  std::string out;
+  for (const auto& a : bias_argv(bias)) out += " " + a;
   return out;
 }
 
@@ -160,6 +166,18 @@ nlohmann::ordered_json bias_json(const RandomBias& bias) {
           {"min_social_campaigns", bias.min_social_campaigns}, {"max_social_campaigns", bias.max_social_campaigns},
           {"random_faults", bias.random_faults},     {"no_rule_campaigns", bias.no_rule_campaigns},
           {"late_heal", bias.late_heal}};
+}
+
+RandomBias bias_from_json(const nlohmann::ordered_json& j) {
+  RandomBias bias;
+  bias.extra_faults = j.value("extra_faults", json::object());
+  for (const auto& p : j.value("extra_crash_points", json::array())) bias.extra_crash_points.push_back(p.get<std::string>());
+  bias.min_social_campaigns = j.value("min_social_campaigns", bias.min_social_campaigns);
+  bias.max_social_campaigns = j.value("max_social_campaigns", bias.max_social_campaigns);
+  bias.random_faults = j.value("random_faults", bias.random_faults);
+  bias.no_rule_campaigns = j.value("no_rule_campaigns", bias.no_rule_campaigns);
+  bias.late_heal = j.value("late_heal", bias.late_heal);
+  return bias;
 }
 
 nlohmann::ordered_json generate_random_plan(std::uint64_t seed, const RandomBias& bias) {

@@ -26,7 +26,12 @@ struct RandomBias {
 // The bias as command-line flags (--focused, --fault S.K=V, --crash-at P), for
 // repro commands; "" when there is no bias.
 std::string bias_args(const RandomBias& bias);
+// The same as separate arguments, for a child process's argv.
+std::vector<std::string> bias_argv(const RandomBias& bias);
 nlohmann::ordered_json bias_json(const RandomBias& bias);
+// The inverse of bias_json (missing keys keep their defaults); throws nlohmann's
+// type_error on a wrong type.
+RandomBias bias_from_json(const nlohmann::ordered_json& j);
 
 // Plan JSON: {"seed", "world": {...}, "faults": {service: {key: value}},
 // "crash_points": [{"point","engine","times","restart_after_us"}], "heal_at_us",

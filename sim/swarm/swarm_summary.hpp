@@ -36,6 +36,9 @@ class SwarmSummary {
 
   bool failed() const { return !failures_.empty(); }
   const std::map<std::uint64_t, SwarmFailure>& failures() const { return failures_; }
+  const std::set<std::uint64_t>& seeds() const { return seeds_; }
+  // Summed over every run: transitions, crash points, sometimes marks, matrix, faults.
+  const nlohmann::ordered_json& coverage() const { return coverage_; }
   nlohmann::ordered_json to_json() const;
 
  private:

@@ -12,7 +12,7 @@ namespace {
 
 using clsim::testing::sh;
 
-const char* const kCommands[] = {"run", "swarm", "shrink", "replay", "minimize", "check-determinism", "list"};
+const char* const kCommands[] = {"run", "swarm", "fuzz", "shrink", "replay", "minimize", "check-determinism", "list"};
 
 std::string clsim(const std::string& args) { return std::string(CLSIM_BINARY) + " " + args; }
 
