@@ -1,5 +1,7 @@
 #include "sim/world/invariant_checker.hpp"
 
+#include <algorithm>
+
 #include "sim/world/simulation.hpp"
 
 namespace clsim::sim {
@@ -87,7 +89,10 @@ void InvariantChecker::after_event() {
   scan_new_ledger_executions();
   const auto& conflicts = sim_.hub().seq_conflicts();
   for (; conflicts_seen_ < conflicts.size(); ++conflicts_seen_) fail("update_sequence", conflicts[conflicts_seen_]);
-  if (++events_ % kFullEvery == 0) full_sweep();
+  if (++events_ - last_full_ >= full_every_) {
+    last_full_ = events_;
+    full_sweep();
+  }
 }
 
 // The store's numbering of each campaign's updates is 1..n, and every number a
@@ -129,6 +134,7 @@ void InvariantChecker::full_sweep() {
   auto& reader = sim_.reader();
   const auto campaigns = reader.campaigns();
   if (!reader.last_error().empty()) return;  // the disk is down; the next sweep will see
+  full_every_ = std::max<std::uint64_t>(kFullEvery, 2 * campaigns.size());
   std::map<std::string, int> close_timers;
   for (const auto& t : reader.timers())
     if (t.kind == "close") ++close_timers[t.campaign_id];

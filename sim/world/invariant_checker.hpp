@@ -54,6 +54,13 @@ class InvariantChecker {
   std::map<std::string, std::int64_t> rule_paid_out_;  // match payments on the ledger, by rule campaign
   std::set<std::string> reported_;  // one violation per (invariant, subject)
   std::uint64_t events_ = 0;
+  // Events between periodic full sweeps: kFullEvery, or twice the campaigns the
+  // last sweep read when that is more, so that a sweep's cost (every campaign)
+  // over the events it covers stays flat as a world grows. A fixed period made
+  // a 10,000-campaign week quadratic; worlds of up to 1,024 campaigns sweep as
+  // they always did.
+  std::uint64_t full_every_ = kFullEvery;
+  std::uint64_t last_full_ = 0;
   std::size_t conflicts_seen_ = 0;
 };
 
