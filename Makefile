@@ -4,7 +4,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test bench bench-live swarm live live-faults clean
+.PHONY: all deps configure build demo test bench bench-growth bench-live swarm live live-faults clean
 
 all: build
 
@@ -28,9 +28,18 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE live-faults
 
+# Every family but the growth runs (make bench-growth), then the goals beside today's
+# figures with the BullMQ peer run on a redis-server of its own (README "Benchmarks").
 bench: build
+	cmake --build $(BUILD) --target clsim_bench_ratios -j $(JOBS)
 	@mkdir -p reports
-	$(BUILD)/bench/clsim_bench --benchmark_out=reports/bench.json --benchmark_out_format=json
+	$(BUILD)/bench/clsim_bench --benchmark_filter=-Growth --benchmark_out=reports/bench.json --benchmark_out_format=json
+	$(BUILD)/bench/ratios/clsim_bench_ratios reports/bench.json --out reports/bench-ratios.json
+
+# BM_LifecycleWeek at 100, 1,000 and 10,000 campaigns: wall time and memory per campaign.
+bench-growth: build
+	@mkdir -p reports
+	$(BUILD)/bench/clsim_bench --benchmark_filter=Growth --benchmark_out=reports/bench-growth.json --benchmark_out_format=json
 
 # Load on loopback against real redis-server, mockd and serve children, and the
 # BullMQ peer (README "Live load"); BENCH_LIVE_ARGS e.g. --clients 1000 --repeat 1.

@@ -4,6 +4,8 @@
 // publish, engagement polling, close with rewards, claim window, EXPIRED. Wall
 // time per week, virtual seconds per wall second, and resident memory per
 // campaign once all are RUNNING (idle) and at the end of the week.
+// BM_LifecycleWeekGrowth: the same week at 100, 1,000 and 10,000 campaigns, for
+// how cost grows (minutes; left out of `make bench`, run by `make bench-growth`).
 #include <malloc.h>
 
 #include <benchmark/benchmark.h>
@@ -17,7 +19,6 @@
 namespace clsim::bench {
 namespace {
 
-constexpr int kCampaigns = 1'000;
 constexpr int kAudience = 100;
 constexpr engine::Duration kWeek = kDay * 7;
 
@@ -40,7 +41,7 @@ int count_in_state(sim::Simulation& s, const std::vector<std::string>& ids, cons
   return n;
 }
 
-void BM_LifecycleWeek(benchmark::State& state) {
+void run_week(benchmark::State& state, int campaigns) {
   std::int64_t rss_running_per_campaign = 0, rss_end_per_campaign = 0;
   int expired = 0;
   for (auto _ : state) {
@@ -48,8 +49,8 @@ void BM_LifecycleWeek(benchmark::State& state) {
     const std::int64_t rss_before = rss_bytes();
     sim::Simulation sim(week_config(), "bench:lifecycle_week");
     std::vector<std::string> ids;
-    ids.reserve(kCampaigns);
-    for (int i = 0; i < kCampaigns; ++i) {
+    ids.reserve(std::size_t(campaigns));
+    for (int i = 0; i < campaigns; ++i) {
       engine::CampaignSpec spec;
       spec.owner = "owner-" + std::to_string(i % 10 + 1);
       spec.budget = engine::Money(100'000);
@@ -68,13 +69,13 @@ void BM_LifecycleWeek(benchmark::State& state) {
     sim.world().run_for(kHour * 6);
     state.PauseTiming();
     const int running = count_in_state(sim, ids, "RUNNING");
-    rss_running_per_campaign = (rss_bytes() - rss_before) / kCampaigns;
+    rss_running_per_campaign = (rss_bytes() - rss_before) / campaigns;
     state.ResumeTiming();
     sim.world().run_for(kWeek - kHour * 6);
     state.PauseTiming();
     expired = count_in_state(sim, ids, "EXPIRED");
-    rss_end_per_campaign = (rss_bytes() - rss_before) / kCampaigns;
-    if (running != kCampaigns || !sim.world().violations().empty() || !sim.world().fatal().empty()) {
+    rss_end_per_campaign = (rss_bytes() - rss_before) / campaigns;
+    if (running != campaigns || !sim.world().violations().empty() || !sim.world().fatal().empty()) {
       state.SkipWithError(("running after 6 h: " + std::to_string(running) + ", violations: " +
                            std::to_string(sim.world().violations().size()) + " " + sim.world().fatal())
                               .c_str());
@@ -88,10 +89,24 @@ void BM_LifecycleWeek(benchmark::State& state) {
   state.counters["expired"] = expired;
   state.counters["rss_running_B_per_campaign"] = double(rss_running_per_campaign);
   state.counters["rss_end_B_per_campaign"] = double(rss_end_per_campaign);
+  state.counters["wall_s_per_campaign"] = benchmark::Counter(
+      double(campaigns) * double(state.iterations()),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
+
+void BM_LifecycleWeek(benchmark::State& state) { run_week(state, 1'000); }
+void BM_LifecycleWeekGrowth(benchmark::State& state) { run_week(state, int(state.range(0))); }
 
 // One iteration is one week of 1,000 campaigns: seconds of wall time.
 BENCHMARK(BM_LifecycleWeek)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_LifecycleWeekGrowth)
+    ->ArgName("campaigns")
+    ->Arg(100)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace clsim::bench
