@@ -170,6 +170,13 @@ function update(c, change, opts) end
 ---@return string? reason
 function claim(c, user) end
 
+--- (extension) `user` engages with the campaign's first tweet on mock X now.
+---@param c CampaignRef
+---@param user string
+---@param kind "like"|"retweet"|"quote"|"reply"
+---@return boolean landed   false before the first tweet exists, or for a repeat
+function engage(c, user, kind) end
+
 ---@param c CampaignRef
 ---@return string state   CREATED|PUBLISHING|RUNNING|CLOSED|REWARD_CLAIM|EXPIRED|FAILED
 function state(c) end

@@ -66,6 +66,19 @@ int l_claim(lua_State* L) {
   });
 }
 
+// engage(id, user, kind): the user likes, retweets, quotes or replies to the
+// campaign's first tweet now; false when there is no first tweet yet or a repeat.
+int l_engage(lua_State* L) {
+  return guarded(L, [&] {
+    const std::string id = campaign_id_arg(L, 1);
+    const std::string user = luaL_checkstring(L, 2);
+    const auto kind = engine::engagement_kind_from(luaL_checkstring(L, 3));
+    if (!kind) throw std::invalid_argument("engage: kind must be like, retweet, quote or reply");
+    lua_pushboolean(L, sim_of(L).engage(id, user, *kind));
+    return 1;
+  });
+}
+
 int l_state(lua_State* L) {
   return guarded(L, [&] {
     auto c = sim_of(L).reader().campaign(campaign_id_arg(L, 1));
@@ -240,7 +253,8 @@ int l_on(lua_State* L) {
 
 void register_campaign_api(lua_State* L) {
   const luaL_Reg fns[] = {{"campaign", l_campaign}, {"publish", l_publish},   {"update", l_update},
-                          {"claim", l_claim},       {"state", l_state},       {"tweets", l_tweets},
+                          {"claim", l_claim},       {"engage", l_engage},     {"state", l_state},
+                          {"tweets", l_tweets},
                           {"balance", l_balance},   {"rewards", l_rewards},   {"crash_at", l_crash_at},
                           {"crash", l_crash},       {"restart", l_restart},   {"faults", l_faults},
                           {"heal", l_heal},         {"on", l_on},             {nullptr, nullptr}};

@@ -252,6 +252,14 @@ engine::CommandResult Simulation::publish(const std::string& id, const std::stri
 engine::CommandResult Simulation::claim(const std::string& id, const std::string& user) {
   return route("claim", [&](engine::Engine& e) { return e.claim(id, user); });
 }
+
+// The first tweet is the campaign's root (not a reply) on X itself, whether or not
+// the engine has recorded its id yet.
+bool Simulation::engage(const std::string& id, const std::string& user, engine::EngagementKind kind) {
+  for (const auto& t : twitter().tweets_containing("[" + id + "/"))
+    if (!t.tweet.in_reply_to) return twitter().add_engagement(t.tweet.id, user, kind, world_.now());
+  return false;
+}
 engine::CommandResult Simulation::create_rule_campaign(const engine::RuleCampaignSpec& spec) {
   return route("rule_campaign", [&](engine::Engine& e) { return e.create_rule_campaign(spec); });
 }

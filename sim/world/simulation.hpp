@@ -47,6 +47,9 @@ class Simulation {
   engine::CommandResult update(const std::string& id, const engine::CampaignUpdate& change, const std::string& by);
   engine::CommandResult publish(const std::string& id, const std::string& by);
   engine::CommandResult claim(const std::string& id, const std::string& user);
+  // A user engages with the campaign's first tweet on mock X, now; false when the
+  // campaign has no first tweet yet or the user already engaged that way.
+  bool engage(const std::string& id, const std::string& user, engine::EngagementKind kind);
   engine::CommandResult create_rule_campaign(const engine::RuleCampaignSpec& spec);
   engine::CommandResult customer_event(const engine::CustomerEvent& event);
   engine::CommandResult redrive(const std::string& event_id);

@@ -50,8 +50,8 @@ std::vector<std::string> claimants() {
 nlohmann::ordered_json world_table() {
   nlohmann::ordered_json w;
   w["engines"] = 2;
-  // Engagement within minutes (the default mean is two hours), so short campaigns earn rewards.
-  w["audience"] = {{"users", kAudienceUsers}, {"engage_probability", 0.6}, {"mean_delay_us", kMeanEngageDelayUs}};
+  // No random audience: every engagement is an Engage command the model knows of.
+  w["audience"] = {{"users", 0}};
   nlohmann::ordered_json accounts = nlohmann::ordered_json::object();
   for (const auto& o : owners()) accounts[o.name] = o.balance;
   w["accounts"] = accounts;
@@ -73,8 +73,7 @@ std::string lua_header(std::uint64_t seed, const engine::Mutations& m) {
   if (m.pay_without_idempotent_id) mutate += " --mutate pay_without_idempotent_id";
   os << "-- Equivalent clsim scenario: save as repro.lua, run: build/clsim run repro.lua" << mutate << "\n";
   os << "scenario { name = \"state machine counterexample\", seed = " << seed << " }\n";
-  os << "world { engines = 2, audience = { users = " << kAudienceUsers
-     << ", engage_probability = 0.6, mean_delay = " << lua_duration(kMeanEngageDelayUs) << " }, accounts = { ";
+  os << "world { engines = 2, audience = { users = 0 }, accounts = { ";
   for (const auto& o : owners()) os << o.name << " = " << o.balance << ", ";
   os << "} }\n";
   return os.str();

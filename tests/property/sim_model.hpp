@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct CampaignModel {
   engine::Rates rates;
   std::int64_t duration_us = 0, claim_window_us = 0;
   bool publish_requested = false;  // once accepted, the campaign never is CREATED again
+  // Users the sequence made engage with the first tweet (the world has no random
+  // audience): the claim oracle's own knowledge of who may ever be paid.
+  std::set<std::string> engaged;
 };
 
 // Engine 1 always serves commands (it is only crashed with an immediate restart),
@@ -39,9 +43,8 @@ struct Owner {
   std::int64_t balance;
 };
 const std::vector<Owner>& owners();
-// Audience users u-1..u-N who may hold rewards, plus one who never does.
+// Users u-1..u-N whom Engage commands make engage, plus mallory, who never does.
 constexpr int kAudienceUsers = 6;
-constexpr std::int64_t kMeanEngageDelayUs = 10LL * 60'000'000;
 std::vector<std::string> claimants();
 // Accounts the world does not name start with this balance (docs/CONTRACTS.md).
 constexpr std::int64_t kDefaultBalance = 1'000'000'000'000;

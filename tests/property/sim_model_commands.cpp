@@ -203,6 +203,12 @@ void ClaimReward::claim_one(const SimModel& m, SimSut& sut, const std::string& w
   const bool eligible = c->state == "REWARD_CLAIM" && status == "claimable" && window_open;
   const auto r = sut.sim->claim(id, who);
   if (!m.find(id)->publish_requested) require(!r.ok, "a claim on unpublished " + id + " was accepted");
+  // The oracle of who may ever be paid is the model's own: only a user the sequence
+  // made engage, never the owner. The store says only when (state, window).
+  const CampaignModel* cm = m.find(id);
+  require(!r.ok || (cm->engaged.count(who) && who != cm->owner),
+          "claim " + id + " by " + who + " was accepted, but " + who +
+              (who == cm->owner ? " owns it" : " never engaged with it (the model made no such engagement)"));
   require(r.ok == eligible, "claim " + id + " by " + who + " (campaign " + c->state + ", reward " + status +
                                 ", window " + (window_open ? "open" : "closed") + ") " +
                                 (eligible ? "was refused: " + r.reason : "was accepted"));
@@ -216,6 +222,50 @@ void ClaimReward::show(std::ostream& os) const {
   os << "for _, u in ipairs({ ";
   for (const auto& u : claimants()) os << "\"" << u << "\", ";
   os << "}) do claim(\"" << id << "\", u) end";
+}
+
+// ---- engage ----
+// Mostly the audience users or mallory (who then may earn), sometimes the owner
+// (who never earns).
+EngageWithTweet::EngageWithTweet(const SimModel& m) : id(pick_campaign(m)) {
+  // A published campaign when there is one: only its tweet can be engaged with.
+  std::vector<std::string> published;
+  for (const auto& c : m.campaigns)
+    if (c.publish_requested) published.push_back(c.id);
+  if (!published.empty()) id = *rc::gen::elementOf(published);
+  const CampaignModel* c = m.find(id);
+  // Half the time every audience user at once ("*"), as a tweet's audience does.
+  const int pick = *rc::gen::inRange(0, 16);
+  user = pick < 8 ? std::string("*") : pick == 8 && c ? c->owner : *rc::gen::elementOf(claimants());
+  kind = *rc::gen::elementOf(std::vector<engine::EngagementKind>(std::begin(engine::kEngagementKinds),
+                                                                 std::end(engine::kEngagementKinds)));
+}
+void EngageWithTweet::checkPreconditions(const SimModel& m) const {
+  const bool known = m.find(id) != nullptr;
+  RC_PRE(known);
+}
+std::vector<std::string> EngageWithTweet::users() const {
+  if (user != "*") return {user};
+  std::vector<std::string> all;
+  for (int i = 1; i <= kAudienceUsers; ++i) all.push_back("u-" + std::to_string(i));
+  return all;
+}
+void EngageWithTweet::apply(SimModel& m) const {
+  for (const auto& u : users()) m.find(id)->engaged.insert(u);
+}
+void EngageWithTweet::run(const SimModel& m, SimSut& sut) const {
+  // False before the first tweet exists: then it counts for nothing, which the
+  // oracle allows (it knows who may be paid, not who must be).
+  for (const auto& u : users()) sut.sim->engage(id, u, kind);
+  check_after(*this, m, sut);
+}
+void EngageWithTweet::show(std::ostream& os) const {
+  const char* k = engine::to_string(kind);
+  if (user != "*") {
+    os << "engage(\"" << id << "\", \"" << user << "\", \"" << k << "\")";
+    return;
+  }
+  os << "for i = 1, " << kAudienceUsers << " do engage(\"" << id << "\", \"u-\" .. i, \"" << k << "\") end";
 }
 
 // ---- time ----
@@ -295,8 +345,10 @@ void run_state_machine(const engine::Mutations& mutations, double scale) {
         // Repeats weight the draw: the lifecycle commands and time come up most.
         return rc::state::gen::execOneOfWithArgs<
             CreateCampaign, CreateCampaign, CreateCampaign, UpdateCampaign, PublishCampaign, PublishCampaign,
-            PublishCampaign, ClaimReward, ClaimReward, ClaimReward, ClaimReward, AdvanceTime, AdvanceTime, AdvanceTime,
-            AdvanceTime, CrashRestart, CrashEngineTwoFor, CrashAtPoint, InjectFaults, Heal, DisconnectClient>()(m);
+            PublishCampaign, EngageWithTweet, EngageWithTweet, EngageWithTweet, EngageWithTweet, EngageWithTweet,
+            EngageWithTweet, ClaimReward,
+            ClaimReward, ClaimReward, ClaimReward, AdvanceTime, AdvanceTime, AdvanceTime, AdvanceTime, CrashRestart,
+            CrashEngineTwoFor, CrashAtPoint, InjectFaults, Heal, DisconnectClient>()(m);
       }));
   std::ostringstream lua;
   lua << lua_header(seed, mutations);

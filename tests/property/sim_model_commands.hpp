@@ -56,6 +56,18 @@ struct ClaimReward final : SimCommand {
   void show(std::ostream& os) const override;
 };
 
+// A user (an audience user, mallory, or the owner) engages with the first tweet.
+struct EngageWithTweet final : SimCommand {
+  explicit EngageWithTweet(const SimModel& m);
+  std::string id, user;  // user "*": every audience user u-1..u-N
+  engine::EngagementKind kind = engine::EngagementKind::like;
+  std::vector<std::string> users() const;
+  void checkPreconditions(const SimModel& m) const override;
+  void apply(SimModel& m) const override;
+  void run(const SimModel& m, SimSut& sut) const override;
+  void show(std::ostream& os) const override;
+};
+
 struct AdvanceTime final : SimCommand {
   AdvanceTime();
   std::int64_t us = 0;
