@@ -8,11 +8,11 @@ namespace clsim::mocks {
 
 bool EngagementBook::add(const std::string& tweet_id, const std::string& user, engine::EngagementKind kind,
                          engine::TimePoint at) {
-  auto& list = by_tweet_[tweet_id];
-  for (const auto& e : list)
+  auto& tweet = by_tweet_[tweet_id];
+  for (const auto& e : tweet.records)
     if (e.user == user && e.kind == kind) return false;
-  list.push_back(EngagementRecord{user, kind, at, next_seq_++});
-  auto& times = times_[tweet_id].at_us[int(kind)];
+  tweet.records.push_back(EngagementRecord{user, kind, at, next_seq_++});
+  auto& times = tweet.at_us[int(kind)];
   const std::int64_t at_us = engine::to_us(at);
   times.insert(std::upper_bound(times.begin(), times.end(), at_us), at_us);
   return true;
@@ -44,14 +44,14 @@ int EngagementBook::generate(const std::string& tweet_id, engine::TimePoint crea
 const std::vector<EngagementRecord>& EngagementBook::all(const std::string& tweet_id) const {
   static const std::vector<EngagementRecord> kNone;
   auto it = by_tweet_.find(tweet_id);
-  return it == by_tweet_.end() ? kNone : it->second;
+  return it == by_tweet_.end() ? kNone : it->second.records;
 }
 
 engine::TweetMetrics EngagementBook::metrics(const std::string& tweet_id, engine::TimePoint now) const {
   engine::TweetMetrics m;
   m.tweet_id = tweet_id;
-  auto it = times_.find(tweet_id);
-  if (it == times_.end()) return m;
+  auto it = by_tweet_.find(tweet_id);
+  if (it == by_tweet_.end()) return m;
   const std::int64_t now_us = engine::to_us(now);
   auto upto = [&](engine::EngagementKind k) {
     const auto& v = it->second.at_us[int(k)];

@@ -39,13 +39,13 @@ class EngagementBook {
                                         engine::TimePoint since, engine::TimePoint until) const;
 
  private:
-  std::map<std::string, std::vector<EngagementRecord>> by_tweet_;
-  // Engagement times per tweet and kind, sorted: public_metrics is a binary search
-  // each, where counting the whole list at every 5-minute poll was 9% of a week.
-  struct Times {
+  struct Tweet {
+    std::vector<EngagementRecord> records;  // insertion order
+    // Times per kind, sorted: public_metrics is a binary search each, where counting
+    // the whole list at every 5-minute poll was 9% of a simulated week.
     std::vector<std::int64_t> at_us[4];
   };
-  std::map<std::string, Times> times_;
+  std::map<std::string, Tweet> by_tweet_;
   std::uint64_t next_seq_ = 0;
 };
 
