@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "live/ws_test_client.hpp"
+#include "live_faults/kill_run.hpp"
 #include "live_faults/serve_kill_support.hpp"
 
 namespace clsim::live_faults {
@@ -75,30 +76,12 @@ TEST(ServeKill, FiftyKillsDuringTwentyCampaignsLoseNothingAndRepeatNothing) {
   std::vector<UpdateWatch> watches;
   for (const auto& p : driver.plans()) watches.push_back({p.id});
 
-  const auto start = Clock::now(), deadline = start + 240s;
-  std::size_t kills_before_finish = 0;
-  bool finished = false;
-  while (Clock::now() < deadline && !(finished && killer.done())) {
-    if (!killer.failure().empty()) FAIL() << plan << "\n" << killer.failure();
-    killer.restart_if_due();
-    driver.tick(start);
+  const auto start = Clock::now();
+  const KillRun run = drive_under_kills(killer, driver, start, 240s, [&] {
     for (auto& w : watches) w.pump(killer.port());
-    if (!finished && driver.finished()) {
-      finished = true;
-      kills_before_finish = killer.kills_done();
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  killer.stop();
-  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count();
-  std::cout << "kills " << killer.kills_done() << " (" << kills_before_finish << " before the workload finished), "
-            << driver.retry_summary() << ", wall " << wall << " s" << std::endl;
-  ASSERT_TRUE(killer.failure().empty()) << plan << "\n" << killer.failure();
-  ASSERT_TRUE(finished) << plan << "\nnot finished after 240 s\n" << driver.unfinished() << world.where() << "\n"
-                        << world.log_tails();
-  ASSERT_EQ(killer.kills_done(), kills.size()) << plan;
-  EXPECT_GE(kills_before_finish, kills.size() / 2) << "most kills must land while the workload runs";
-  for (const auto& p : driver.problems()) ADD_FAILURE() << plan << "\n" << p;
+    return std::string();
+  });
+  ASSERT_NO_FATAL_FAILURE(check_kill_run(run, killer, kills.size(), driver, world, plan, 240));
 
   // Let the last incarnation recover and deliver what it has, then read every campaign.
   const int port = world.port(name);

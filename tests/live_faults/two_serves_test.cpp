@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "live_faults/kill_run.hpp"
 #include "live_faults/serve_kill_support.hpp"
 
 namespace clsim::live_faults {
@@ -87,30 +88,10 @@ TEST(TwoServes, OneKilledAgainAndAgainBesideASteadyOneEveryTimerFiresOnceNothing
     return attempt % 2 && crashy ? crashy : world.port("steady");
   });
 
-  const auto start = Clock::now(), deadline = start + 200s;
-  std::size_t kills_before_finish = 0;
-  bool finished = false;
-  while (Clock::now() < deadline && !(finished && killer.done())) {
-    if (const auto died = world.died_on_its_own("steady"); !died.empty()) FAIL() << plan << "\n" << died;
-    if (!killer.failure().empty()) FAIL() << plan << "\n" << killer.failure();
-    killer.restart_if_due();
-    driver.tick(start);
-    if (!finished && driver.finished()) {
-      finished = true;
-      kills_before_finish = killer.kills_done();
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  killer.stop();
-  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count();
-  std::cout << "kills " << killer.kills_done() << " (" << kills_before_finish << " before the workload finished), "
-            << driver.retry_summary() << ", wall " << wall << " s" << std::endl;
-  ASSERT_TRUE(killer.failure().empty()) << plan << "\n" << killer.failure();
-  ASSERT_TRUE(finished) << plan << "\nnot finished after 200 s\n" << driver.unfinished() << world.where() << "\n"
-                        << world.log_tails();
-  ASSERT_EQ(killer.kills_done(), kills.size()) << plan;
-  EXPECT_GE(kills_before_finish, kills.size() / 2) << "most kills must land while the workload runs";
-  for (const auto& p : driver.problems()) ADD_FAILURE() << plan << "\n" << p;
+  const auto start = Clock::now();
+  const KillRun run =
+      drive_under_kills(killer, driver, start, 200s, [&] { return world.died_on_its_own("steady"); });
+  ASSERT_NO_FATAL_FAILURE(check_kill_run(run, killer, kills.size(), driver, world, plan, 200));
 
   std::map<std::string, json> campaigns;
   for (const auto& p : driver.plans())
