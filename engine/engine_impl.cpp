@@ -73,7 +73,9 @@ CommandResult Engine::redrive(const std::string& event_id) {
 }
 
 EngineImpl::EngineImpl(EnginePorts p, EngineOptions options)
-    : ctx_(p, std::move(options)),
+    : paced_social_(p.social, p.clock, p.hooks),
+      ctx_(EnginePorts{p.clock, p.random, p.hooks, paced_social_, p.ledger, p.bus, p.notifier, p.storage},
+           std::move(options)),
       capture_(ctx_),
       timers_(ctx_, [this](const std::string& campaign, const std::string& kind) { dispatch_timer(campaign, kind); }),
       messaging_(ctx_, Messaging::Handlers{

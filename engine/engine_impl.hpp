@@ -2,7 +2,7 @@
 // owning its own state and tables, over one shared EngineContext:
 //   DurableTimers (timers/)  Messaging + CommandCapture (messaging/)
 //   CampaignStates, Lifecycle (lifecycle/)  Leases, Payments, PublishSaga (saga/)
-//   RuleCampaigns (rules/)
+//   RuleCampaigns (rules/)   and PacedSocial (saga/) in front of the X port
 // It starts and recovers them, routes fired timers and consumed messages to the
 // component that owns the work, and applies a commit's effects in one order.
 // Every entry point runs on the Clock's executor; nothing blocks.
@@ -19,6 +19,7 @@
 #include "engine/messaging/messaging.hpp"
 #include "engine/rules/rule_campaigns.hpp"
 #include "engine/saga/leases.hpp"
+#include "engine/saga/paced_social.hpp"
 #include "engine/saga/payments.hpp"
 #include "engine/saga/publish_saga.hpp"
 #include "engine/timers/durable_timers.hpp"
@@ -48,7 +49,9 @@ class EngineImpl {
   void dispatch_timer(const std::string& campaign, const std::string& kind);
   void resume_step(const std::string& campaign);
 
-  EngineContext ctx_;  // first: every component refers to it
+  // Before ctx_, whose social port it is: X calls go out through the pacer.
+  PacedSocial paced_social_;
+  EngineContext ctx_;  // first of the components: every one refers to it
   CommandCapture capture_;
   DurableTimers timers_;
   Messaging messaging_;

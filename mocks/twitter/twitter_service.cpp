@@ -184,6 +184,20 @@ std::optional<RateLimiter::Quota> TwitterService::rate_limit_quota(const std::st
   return limiter_.quota(config_.rate_limits, endpoint, user, clock_.now());
 }
 
+void TwitterService::stamp_rate_limit(engine::ApiStatus& s, const std::string& endpoint,
+                                      const std::string& user) const {
+  if (s.timed_out()) return;
+  const auto quota = rate_limit_quota(endpoint, user);
+  if (!quota) return;
+  s.rate_limit_limit = quota->limit;
+  s.rate_limit_remaining = quota->remaining;
+  if (!s.rate_limited()) {
+    s.rate_limit_reset = quota->reset;
+  } else if (s.title == "Too Many Requests") {
+    s.rate_limit_remaining = 0;  // a usage cap is another limit: the window's count stands
+  }
+}
+
 std::vector<std::string> TwitterService::texts_of(const std::vector<std::string>& tweet_ids) const {
   std::vector<std::string> out;
   for (const auto& id : tweet_ids)

@@ -71,6 +71,10 @@ class TwitterService {
   // The x-rate-limit-* headers of `endpoint` for `user` now (RateLimiter::quota),
   // whether or not the rate_limit fault is on. Changes nothing.
   std::optional<RateLimiter::Quota> rate_limit_quota(const std::string& endpoint, const std::string& user = {}) const;
+  // Puts on `s` the x-rate-limit-* headers an answer of `endpoint` for `user`
+  // carries: the bucket as the call left it; a 429 of the limiter keeps the reset of
+  // the window that refused it and says 0 left. Nothing for a call that timed out.
+  void stamp_rate_limit(engine::ApiStatus& s, const std::string& endpoint, const std::string& user = {}) const;
   const FaultCounter& fault_counter() const { return counter_; }
 
  private:

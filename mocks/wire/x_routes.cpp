@@ -157,17 +157,13 @@ void MockDaemon::Impl::x_reply(const HttpRequest& req, const Respond& respond, c
   HttpResponse res = status.ok() ? json_response(req, code, body)
                                  : json_response(req, code, wire::problem_json(status), "application/problem+json");
   // The bucket as this call left it (a read-only query: the simulation's windows
-  // are untouched); a 429 names the reset of the window that refused it.
-  if (const auto quota = twitter.rate_limit_quota(endpoint, user)) {
-    std::int64_t remaining = quota->remaining;
-    engine::TimePoint reset = quota->reset;
-    if (status.rate_limited()) {
-      reset = status.rate_limit_reset;
-      if (status.title == "Too Many Requests") remaining = 0;
-    }
-    res.set("x-rate-limit-limit", std::to_string(quota->limit));
-    res.set("x-rate-limit-remaining", std::to_string(remaining));
-    res.set("x-rate-limit-reset", std::to_string(wire::epoch_seconds_ceil(reset)));
+  // are untouched), stamped as the simulated client stamps it.
+  engine::ApiStatus headers = status;
+  twitter.stamp_rate_limit(headers, endpoint, user);
+  if (headers.rate_limit_limit >= 0) {
+    res.set("x-rate-limit-limit", std::to_string(headers.rate_limit_limit));
+    res.set("x-rate-limit-remaining", std::to_string(headers.rate_limit_remaining));
+    res.set("x-rate-limit-reset", std::to_string(wire::epoch_seconds_ceil(headers.rate_limit_reset)));
   }
   if (latency <= engine::Duration(0)) return respond(std::move(res));
   answer_after(latency, respond, std::move(res));

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sim/runtime/scheduler.hpp"
 
 namespace clsim::mocks {
@@ -12,13 +14,13 @@ namespace {
 using engine::Duration;
 
 struct ClientWorld {
-  ClientWorld()
+  explicit ClientWorld(TwitterConfig config = {})
       : scheduler(3, engine::from_us(engine::kDefaultStartUs), trace),
         world_clock(scheduler, 0),
         engine_clock(scheduler, 1),
         fault_rng(sim::Prng::stream(3, "twitter")),
         audience_rng(sim::Prng::stream(3, "audience")),
-        service(TwitterConfig{}, world_clock, fault_rng, audience_rng, counter),
+        service(std::move(config), world_clock, fault_rng, audience_rng, counter),
         client(service, engine_clock) {}
 
   sim::Trace trace;
@@ -99,6 +101,38 @@ TEST(TwitterClient, AllFourCallsAnswerAboutThePostedTweet) {
   ASSERT_EQ(found->tweets.size(), 1u);
   EXPECT_EQ(found->tweets[0].id, id);
   EXPECT_EQ(found->tweets[0].author, "alice");
+}
+
+// As the real API does, every answer carries its bucket's x-rate-limit-* headers:
+// the count falls with each call, and the 429 that ends the window says 0 left
+// and when the window resets.
+TEST(TwitterClient, EveryAnswerCarriesTheRateLimitHeadersAndTheCountFalls) {
+  TwitterConfig config;
+  config.faults.rate_limit = true;
+  config.rate_limits = {{kPostTweets, true, 3, Duration(900'000'000)}, {kTweetsLookup, false, 300, Duration(900'000'000)}};
+  ClientWorld w(config);
+  const auto start = w.scheduler.now();
+  std::vector<engine::ApiStatus> posts;
+  for (int i = 0; i < 4; ++i)
+    w.client.post_tweet({"alice", "hello " + std::to_string(i), std::nullopt},
+                        [&](engine::PostTweetResult r) { posts.push_back(r.status); });
+  std::optional<engine::ApiStatus> lookup;
+  w.client.lookup_metrics({"1"}, [&](engine::MetricsResult r) { lookup = r.status; });
+  w.scheduler.run_until_quiet(start + Duration(10'000'000));
+  ASSERT_EQ(posts.size(), 4u);
+  std::vector<std::int64_t> remaining;
+  for (const auto& s : posts) {
+    EXPECT_EQ(s.rate_limit_limit, 3);
+    EXPECT_EQ(s.rate_limit_reset, start + Duration(900'000'000));
+    remaining.push_back(s.rate_limit_remaining);
+  }
+  std::sort(remaining.begin(), remaining.end());  // answers arrive in latency order
+  EXPECT_EQ(remaining, (std::vector<std::int64_t>{0, 0, 1, 2}));
+  EXPECT_EQ(std::count_if(posts.begin(), posts.end(), [](const auto& s) { return s.rate_limited(); }), 1);
+  // Another endpoint is a bucket of its own, untouched by the posts.
+  ASSERT_TRUE(lookup);
+  EXPECT_EQ(lookup->rate_limit_limit, 300);
+  EXPECT_EQ(lookup->rate_limit_remaining, 299);
 }
 
 }  // namespace
