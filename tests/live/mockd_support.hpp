@@ -34,6 +34,7 @@ inline mocks::MockdOptions fast_options() {
   o.hedera.faults.latency_max = 5 * kMs;
   o.hedera.faults.receipt_delay_min = 50 * kMs;
   o.hedera.faults.receipt_delay_max = 150 * kMs;
+  o.hedera.faults.mirror_lag = 100 * kMs;  // short, and still behind consensus
   return o;
 }
 

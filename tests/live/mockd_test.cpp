@@ -222,8 +222,15 @@ TEST(Mockd, LedgerTransferSucceedsAfterConsensusAndIsFoundByMemo) {
   EXPECT_EQ(submitted.json(), nlohmann::json({{"precheck", "OK"}}));
   EXPECT_EQ(receipt_status(d.port(), url_encode(id)), "UNKNOWN");
   ASSERT_TRUE(eventually([&] { return receipt_status(d.port(), id) == "SUCCESS"; }, 3000ms));
-  const auto mirror = http_get(d.port(), "/api/v1/transactions?memo=" + url_encode("clsim:c-1:claim:u-1"));
-  ASSERT_EQ(mirror.status, 200) << mirror.body;
+  // The mirror shows it mirror_lag after consensus.
+  live_test::SyncResponse mirror;
+  ASSERT_TRUE(eventually(
+      [&] {
+        mirror = http_get(d.port(), "/api/v1/transactions?memo=" + url_encode("clsim:c-1:claim:u-1"));
+        return mirror.status == 200 && !mirror.json()["transactions"].empty();
+      },
+      3000ms))
+      << mirror.status << " " << mirror.body;
   const auto body = mirror.json();
   ASSERT_EQ(body["transactions"].size(), 1u);
   const auto& tx = body["transactions"][0];

@@ -261,6 +261,20 @@ TEST(HederaService, FindByMemoSeesTheExecutedTransactionAfterTheMirrorLag) {
   EXPECT_EQ(w.receipt(tx.id), LedgerStatus::RECEIPT_NOT_FOUND);
 }
 
+// Public mirror nodes show a transaction 5-15 s after consensus; the mock lags by
+// default, so a lookup right after consensus misses what just executed.
+TEST(HederaService, ByDefaultTheMirrorShowsARecordFiveSecondsAfterConsensus) {
+  LedgerWorld w;
+  auto tx = w.transfer("alice", "bob", 10, "pay:c-4:u-2");
+  w.submit(tx);
+  w.advance(3 * kSecond);  // consensus
+  ASSERT_EQ(w.receipt(tx.id), LedgerStatus::SUCCESS);
+  w.advance(4 * kSecond);
+  EXPECT_FALSE(w.service.find_by_memo("pay:c-4:u-2").result.id.has_value()) << "4 s after consensus";
+  w.advance(1 * kSecond);
+  EXPECT_TRUE(w.service.find_by_memo("pay:c-4:u-2").result.id.has_value()) << "5 s after consensus";
+}
+
 TEST(HederaService, ScriptedFailuresRefuseOrFailAtConsensusOnce) {
   LedgerWorld w;
   w.service.inject_next({LedgerStatus::BUSY, std::string("c-9"), {}, false});
@@ -327,7 +341,8 @@ TEST(HederaClient, AnswersArriveOnTheEngineClock) {
   client.submit(tx, [&](engine::SubmitResult r) {
     seen.push_back(engine::to_string(r.precheck));
     client.get_receipt(tx.id, [&](engine::ReceiptResult rr) { seen.push_back(engine::to_string(rr.status)); });
-    w.engine_clock.start_wait(4 * kSecond, engine::TimerKind::foreground, "later", [&](auto) {
+    // Consensus at 3 s; the mirror shows it 5 s later.
+    w.engine_clock.start_wait(9 * kSecond, engine::TimerKind::foreground, "later", [&](auto) {
       client.get_receipt(tx.id, [&](engine::ReceiptResult rr) { seen.push_back(engine::to_string(rr.status)); });
       client.find_by_memo("m", [&](engine::MemoLookupResult m) { seen.push_back(m.id ? "found" : "missing"); });
     });
