@@ -3,11 +3,14 @@
 // refund step), claims (escrow -> user, under the payment lease) and expiry
 // (unclaimed rewards go back). Each state change commits in one transaction.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/engine_context.hpp"
@@ -60,6 +63,9 @@ class Lifecycle {
   std::set<std::string> closing_;  // campaigns whose close runs here
   std::set<std::string> claims_;   // "<campaign>/claim:<user>" being paid here
   bool polling_ = false;
+  // Per running campaign, the seen marks this engine last read from or wrote to the
+  // store: a poll reads the row only when the counts differ (polling.cpp).
+  std::unordered_map<std::string, std::array<std::int64_t, 4>> seen_marks_;
 };
 
 }  // namespace clsim::engine

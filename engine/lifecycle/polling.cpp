@@ -4,8 +4,10 @@
 // scale). Each (campaign, user, kind) is recorded once; the owner earns nothing.
 #include "engine/lifecycle/lifecycle.hpp"
 
+#include <array>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/messaging/capture_records.hpp"
 
@@ -13,6 +15,10 @@ namespace clsim::engine {
 
 namespace {
 constexpr int kPagesMax = 50;  // 5,000 engagers of one kind per poll; the rest next time
+
+std::array<std::int64_t, 4> counts_of(const TweetMetrics& m) {
+  return {m.like_count, m.retweet_count, m.quote_count, m.reply_count};
+}
 }
 
 // One pass over a list of targets; owns itself through its pending callbacks.
@@ -51,11 +57,20 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
     std::unordered_map<std::string_view, const TweetMetrics*> by_id;
     by_id.reserve(r.metrics.size());
     for (const auto& x : r.metrics) by_id[x.tweet_id] = &x;
+    auto& known = e_.seen_marks_;
     try {
+      // A campaign whose counts equal the marks this engine last read or wrote has
+      // nothing new: marks move only to counts some engine saw, so reading the row
+      // could only tell it to re-read a list it has already recorded.
       std::vector<std::string> ids;
-      for (std::size_t i = batch_start_; i < batch_end; ++i)
-        if (by_id.count(targets_[i].tweet_id)) ids.push_back(targets_[i].campaign);
-      const auto marks = load_seen_marks(*e_.ctx_.db, ids);
+      for (std::size_t i = batch_start_; i < batch_end; ++i) {
+        const auto found = by_id.find(targets_[i].tweet_id);
+        if (found == by_id.end()) continue;
+        const auto k = known.find(targets_[i].campaign);
+        if (k != known.end() && k->second == counts_of(*found->second)) continue;
+        ids.push_back(targets_[i].campaign);
+      }
+      const auto marks = ids.empty() ? std::unordered_map<std::string, SeenMarks>{} : load_seen_marks(*e_.ctx_.db, ids);
       for (std::size_t i = batch_start_; i < batch_end; ++i) {
         const auto& t = targets_[i];
         const auto found = by_id.find(t.tweet_id);
@@ -63,7 +78,8 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
         const TweetMetrics* m = found->second;
         const auto row = marks.find(t.campaign);
         if (row == marks.end() || !row->second.running) continue;
-        const std::int64_t counts[4] = {m->like_count, m->retweet_count, m->quote_count, m->reply_count};
+        known[t.campaign] = row->second.seen;
+        const auto counts = counts_of(*m);
         for (auto k : kEngagementKinds)
           if (counts[int(k)] != row->second.seen[int(k)]) work_.push_back(Work{t, k, counts[int(k)]});
       }
@@ -127,6 +143,7 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
       return {};
     });
     if (out.store_error) return end(End{false, std::nullopt});
+    if (out.ok && !p.next_token) e_.seen_marks_[w.target.campaign][int(w.kind)] = w.count;
     ++work_i_;
     next_work();
   }
@@ -162,6 +179,10 @@ void Lifecycle::poll_round() {
   } catch (const StoreError&) {
     return;  // the sweep re-schedules the poll timer from its row
   }
+  // Marks of campaigns no longer running are never asked for again.
+  std::unordered_set<std::string_view> running;
+  for (const auto& t : targets) running.insert(t.campaign);
+  std::erase_if(seen_marks_, [&](const auto& entry) { return !running.count(entry.first); });
   polling_ = true;
   sync_engagements(std::move(targets), [this](PollEnd e) {
     polling_ = false;

@@ -2,6 +2,7 @@
 // holds the durable per-step progress (tweet ids and attempts, the chosen ledger
 // transaction ids) that makes every saga step idempotent across crashes.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -58,7 +59,7 @@ std::vector<RunningTweet> running_tweets(SqliteDb& db);
 // needs to choose what to fetch, without reading the row's 40 columns.
 struct SeenMarks {
   bool running = false;
-  std::int64_t seen[4] = {0, 0, 0, 0};
+  std::array<std::int64_t, 4> seen{};
 };
 // The marks of every listed campaign that exists, by id, in one statement (a poll
 // reads up to 100 at once).
