@@ -210,6 +210,22 @@ bool any_running(SqliteDb& db) {
   return any;
 }
 
+bool campaign_running(SqliteDb& db, const std::string& id) {
+  auto& q = db.prepare("SELECT state = 'RUNNING' FROM campaigns WHERE id = ?");
+  q.bind(1, id);
+  const bool running = q.step() && q.int_at(0) != 0;
+  q.reset();
+  return running;
+}
+
+void save_seen_mark(SqliteDb& db, const std::string& id, int kind, std::int64_t count) {
+  // One static statement a kind, so each stays in the statement cache.
+  static constexpr const char* kSql[4] = {
+      "UPDATE campaigns SET seen_like = ? WHERE id = ?", "UPDATE campaigns SET seen_retweet = ? WHERE id = ?",
+      "UPDATE campaigns SET seen_quote = ? WHERE id = ?", "UPDATE campaigns SET seen_reply = ? WHERE id = ?"};
+  db.prepare(kSql[kind]).bind(1, count).bind(2, id).run();
+}
+
 void add_claimed(SqliteDb& db, const std::string& id, Money amount) {
   db.prepare("UPDATE campaigns SET claimed = claimed + ? WHERE id = ?").bind(1, amount.minor).bind(2, id).run();
 }

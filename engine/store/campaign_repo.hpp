@@ -67,6 +67,10 @@ std::unordered_map<std::string, SeenMarks> load_seen_marks(SqliteDb& db, const s
 bool any_running(SqliteDb& db);
 // A paid claim adds to the campaign's claimed total.
 void add_claimed(SqliteDb& db, const std::string& id, Money amount);
+// A poll's two touches of the row: whether it is RUNNING, and one kind's seen mark
+// (kind 0..3 as EngagementKind), without reading or rewriting the other columns.
+bool campaign_running(SqliteDb& db, const std::string& id);
+void save_seen_mark(SqliteDb& db, const std::string& id, int kind, std::int64_t count);
 
 // A campaign's state updates after `seq`, in order. Throws StoreError.
 std::vector<StateUpdate> load_updates_since(SqliteDb& db, const std::string& id, std::int64_t seq);
