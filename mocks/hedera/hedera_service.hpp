@@ -51,6 +51,9 @@ struct HederaScriptedFailure {
   std::optional<std::string> memo_contains;  // how a log line names its campaign
   engine::TimePoint not_before{};
   bool apply_effect = false;
+  // The random decision that failed the submit in the captured run (report key,
+  // e.g. "hedera_busy"); under a fault schedule the submit fails through it.
+  std::string fault;
 };
 
 class HederaService {
@@ -106,6 +109,9 @@ class HederaService {
   bool roll(double rate, const char* kind, const engine::LedgerTransaction& tx) {
     return counter_.decide(rng_, rate, [&] { return FaultCounter::Call{std::string("hedera_") + kind, subject_of(tx)}; });
   }
+  // A failed answer (or a receipt failure chosen at acceptance), kept when the
+  // counter observes (a capture's failure line).
+  void observe(const engine::LedgerTransaction& tx, engine::LedgerStatus status, bool apply_effect, const char* fault);
   // Names a transaction to a fault schedule: its memo (the engine's idempotency
   // key, e.g. "clsim:c-3:refund"), else its operation and sender.
   static std::string subject_of(const engine::LedgerTransaction& tx);

@@ -20,6 +20,9 @@ struct TwitterScriptedFailure {
   std::optional<std::string> marker;
   engine::TimePoint not_before{};  // the line's time minus the match window
   bool apply_effect = false;       // the call takes effect anyway (created, then failed)
+  // The random decision that failed the call in the captured run (report key, e.g.
+  // "twitter_error"); under a fault schedule the call fails through that decision.
+  std::string fault;
 };
 
 class TwitterScript {

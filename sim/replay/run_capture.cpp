@@ -118,6 +118,34 @@ void RunCapture::add_engagements(Simulation& sim, std::int64_t end_us, std::vect
   }
 }
 
+void RunCapture::add_failures(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out) {
+  std::uint64_t n = 0;
+  for (const auto& f : sim.fault_counter().failures()) {
+    const std::int64_t at = engine::to_us(f.at);
+    if (at > end_us) continue;
+    ++n;
+    CaptureRecord r{at, "", "", f.campaign, "", ojson::object()};
+    if (f.service == "twitter") {
+      r.type = "twitter:request:v1:failed";
+      r.event_id = "x-failure-" + std::to_string(at) + "-" + std::to_string(n);
+      r.payload["status"] = f.status.http;
+      r.payload["endpoint"] = f.endpoint;
+      if (!f.status.title.empty()) r.payload["title"] = f.status.title;
+      if (!f.status.detail.empty()) r.payload["detail"] = f.status.detail;
+      if (f.status.rate_limited()) r.payload["rate_limit_reset_us"] = engine::to_us(f.status.rate_limit_reset);
+    } else {
+      r.type = "hedera:transaction:v1:failed";
+      r.event_id = "ledger-failure-" + std::to_string(at) + "-" + std::to_string(n);
+      r.payload["status"] = f.ledger_status;
+    }
+    if (f.apply_effect) r.payload["apply_effect"] = true;
+    if (!f.fault.empty()) r.payload["fault"] = f.fault;
+    // The line is stamped at the call, not at its answer: replay fails the call made then.
+    r.payload["call_ts_us"] = at;
+    out.push_back({at, 1, (1ULL << 62) + n, std::move(r)});
+  }
+}
+
 void RunCapture::add_outcomes(engine::SqliteDb& db, std::vector<Keyed>& out) {
   auto& q = db.prepare("SELECT seq, event_id, type, campaign_id, payload, created_us FROM outbox ORDER BY seq");
   while (q.step()) {
@@ -139,6 +167,7 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
   engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
   add_traced(sim, db, out);
   add_engagements(sim, end_us, out);
+  add_failures(sim, end_us, out);
   add_outcomes(db, out);
   std::stable_sort(out.begin(), out.end(), [](const Keyed& a, const Keyed& b) {
     return std::tie(a.ts_us, a.tier, a.order) < std::tie(b.ts_us, b.tier, b.order);
