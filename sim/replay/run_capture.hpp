@@ -41,6 +41,8 @@ class RunCapture {
   void add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<Keyed>& out) const;
   // Engagements the audience produced, on each campaign's first tweet, up to the end.
   static void add_engagements(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out);
+  // An update line per accepted update, right after its campaign's create.
+  static void add_updates(engine::SqliteDb& db, std::vector<Keyed>& out);
   // Each failed X or Hedera call, at the instant it was made.
   static void add_failures(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out);
   // The engine's own events are the recorded outcomes.
