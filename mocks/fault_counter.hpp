@@ -29,6 +29,24 @@ struct ObservedFailure {
   std::string ledger_status;  // Hedera: the status name, e.g. "BUSY"
   bool apply_effect = false;  // the call took effect, then answered the failure
   std::string fault;          // the random decision that failed it (report key), "" for a rate limit
+  int call_nth = 0;           // 1-based: which call to this endpoint (Hedera: submit) at that instant
+};
+
+// Numbers the calls to one endpoint made at one instant (1, 2, ...), so a failure
+// names its call exactly even when several calls share a time.
+class CallOrdinals {
+ public:
+  int next(const std::string& endpoint, engine::TimePoint now) {
+    if (now != at_) {
+      at_ = now;
+      counts_.clear();
+    }
+    return ++counts_[endpoint];
+  }
+
+ private:
+  engine::TimePoint at_{};
+  std::map<std::string, int> counts_;
 };
 
 class FaultCounter {

@@ -45,6 +45,7 @@ void HederaService::observe(const engine::LedgerTransaction& tx, LedgerStatus st
   f.ledger_status = engine::to_string(status);
   f.apply_effect = apply_effect;
   f.fault = std::string("hedera_") + fault;
+  f.call_nth = call_nth_;
   counter_.note_failure(std::move(f));
 }
 
@@ -61,6 +62,7 @@ std::optional<HederaScriptedFailure> HederaService::take_scripted(const engine::
                                                                   engine::TimePoint now) {
   for (auto it = script_.begin(); it != script_.end(); ++it) {
     if (now < it->not_before) continue;
+    if (it->call_nth > 0 && now == it->not_before && it->call_nth != call_nth_) continue;
     if (it->memo_contains && tx.memo.find(*it->memo_contains) == std::string::npos) continue;
     auto f = std::move(*it);
     script_.erase(it);
@@ -177,6 +179,7 @@ void HederaService::purge(engine::TimePoint now) {
 HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTransaction& tx) {
   const auto now = clock_.now();
   purge(now);
+  call_nth_ = ordinals_.next("submit", now);
   auto scripted = take_scripted(tx, now);
   // A logged failure that names its decision fails the submit through that
   // decision, drawing as the captured run drew; the forcing ends with the call.

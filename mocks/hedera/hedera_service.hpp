@@ -54,6 +54,7 @@ struct HederaScriptedFailure {
   // The random decision that failed the submit in the captured run (report key,
   // e.g. "hedera_busy"); under a fault schedule the submit fails through it.
   std::string fault;
+  int call_nth = 0;  // > 0: at its instant only the nth submit takes it (CallOrdinals)
 };
 
 class HederaService {
@@ -122,6 +123,8 @@ class HederaService {
   FaultCounter& counter_;
   LedgerAccounts accounts_;
   std::deque<HederaScriptedFailure> script_;
+  CallOrdinals ordinals_;
+  int call_nth_ = 0;  // the current submit's ordinal
   std::map<std::string, Record> records_;  // by id string: dedup and receipts
   std::multimap<std::int64_t, std::string> receipt_expiry_us_;  // consensus + ttl -> id
   std::vector<ExecutedTransaction> executed_;

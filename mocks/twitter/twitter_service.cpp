@@ -46,6 +46,7 @@ void TwitterService::observe(const std::string& endpoint, const std::vector<std:
   f.status = status;
   f.apply_effect = apply_effect;
   if (fault) f.fault = std::string("twitter_") + fault;
+  f.call_nth = call_nth_;
   counter_.note_failure(std::move(f));
 }
 
@@ -60,7 +61,8 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
   const auto& f = config_.faults;
   Gate g;
   if (counter_.tracking()) g.subject = call_subject(endpoint, texts);
-  if (auto scripted = script_.take(endpoint, texts, now)) {
+  call_nth_ = ordinals_.next(endpoint, now);
+  if (auto scripted = script_.take(endpoint, texts, now, call_nth_)) {
     count("scripted");
     if (!scripted->fault.empty() && counter_.scheduled()) {
       counter_.force_next(scripted->fault);

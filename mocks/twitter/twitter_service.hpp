@@ -110,6 +110,8 @@ class TwitterService {
   engine::Random& audience_rng_;
   FaultCounter& counter_;
   TwitterScript script_;
+  CallOrdinals ordinals_;
+  int call_nth_ = 0;  // the current call's ordinal
   RateLimiter limiter_;
   EngagementBook book_;
   std::vector<TweetRecord> tweets_;

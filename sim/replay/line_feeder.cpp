@@ -48,6 +48,7 @@ void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t sh
       f.not_before = not_before;
       f.apply_effect = l.payload.value("apply_effect", false);
       f.fault = l.payload.value("fault", std::string());
+      if (l.payload.contains("call_ts_us")) f.call_nth = int(l.payload.value("call_nth", std::int64_t(0)));
       sim_.twitter().inject_next(std::move(f));
     } else if (l.type == "hedera:transaction:v1:failed") {
       mocks::HederaScriptedFailure f;
@@ -56,6 +57,7 @@ void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t sh
       f.not_before = not_before;
       f.apply_effect = l.payload.value("apply_effect", false);
       f.fault = l.payload.value("fault", std::string());
+      if (l.payload.contains("call_ts_us")) f.call_nth = int(l.payload.value("call_nth", std::int64_t(0)));
       sim_.hedera().inject_next(std::move(f));
     }
   }

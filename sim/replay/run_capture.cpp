@@ -169,6 +169,7 @@ void RunCapture::add_failures(Simulation& sim, std::int64_t end_us, std::vector<
     if (!f.fault.empty()) r.payload["fault"] = f.fault;
     // The line is stamped at the call, not at its answer: replay fails the call made then.
     r.payload["call_ts_us"] = at;
+    r.payload["call_nth"] = f.call_nth;
     out.push_back({at, 1, (1ULL << 62) + n, std::move(r)});
   }
 }
