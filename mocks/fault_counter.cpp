@@ -9,7 +9,11 @@ std::int64_t FaultCounter::get(const std::string& key) const {
 
 bool FaultCounter::decide_tracked(bool drawn, const Call& call) {
   const engine::TimePoint now = clock_ ? clock_->now() : engine::TimePoint{};
-  const bool fire = schedule_ ? schedule_->take(call.key, call.on, now) : drawn;
+  bool fire = schedule_ ? schedule_->take(call.key, call.on, now) : drawn;
+  if (!forced_.empty() && call.key == forced_) {
+    fire = true;
+    forced_.clear();
+  }
   if (recorder_) recorder_->decision(call.key, call.on, now, fire);
   return fire;
 }

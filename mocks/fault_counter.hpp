@@ -11,10 +11,43 @@
 
 #include "engine/core/distributions.hpp"
 #include "engine/ports/clock.hpp"
+#include "engine/ports/social.hpp"
 #include "engine/ports/random.hpp"
 #include "mocks/fault_schedule.hpp"
 
 namespace clsim::mocks {
+
+// One outside call a mock answered with a failure, as `clsim run --capture` writes
+// it (docs/CONTRACTS.md, "What the writers emit"): the call's time, service, the
+// endpoint (X) and campaign it concerned, and the answer.
+struct ObservedFailure {
+  engine::TimePoint at{};     // when the call was made
+  std::string service;        // "twitter" or "hedera"
+  std::string endpoint;       // X only, e.g. "POST /2/tweets"
+  std::string campaign;       // "" when the call names none (or several)
+  engine::ApiStatus status;   // X: the answer (http 0 a timeout)
+  std::string ledger_status;  // Hedera: the status name, e.g. "BUSY"
+  bool apply_effect = false;  // the call took effect, then answered the failure
+  std::string fault;          // the random decision that failed it (report key), "" for a rate limit
+  int call_nth = 0;           // 1-based: which call to this endpoint (Hedera: submit) at that instant
+};
+
+// Numbers the calls to one endpoint made at one instant (1, 2, ...), so a failure
+// names its call exactly even when several calls share a time.
+class CallOrdinals {
+ public:
+  int next(const std::string& endpoint, engine::TimePoint now) {
+    if (now != at_) {
+      at_ = now;
+      counts_.clear();
+    }
+    return ++counts_[endpoint];
+  }
+
+ private:
+  engine::TimePoint at_{};
+  std::map<std::string, int> counts_;
+};
 
 class FaultCounter {
  public:
@@ -42,6 +75,12 @@ class FaultCounter {
   // The virtual clock that dates decisions (none: every decision at time zero).
   void set_clock(const engine::Clock* clock) { clock_ = clock; }
   void install_schedule(std::vector<ScheduledFault> entries);
+  // Replay of a logged failure under a schedule: the next decision named `key`
+  // fires (drawn as always), so the call fails through the path that failed it in
+  // the captured run and the service's later draws stay where they were.
+  // clear_forced() ends it when the call never reached that decision.
+  void force_next(std::string key) { forced_ = std::move(key); }
+  void clear_forced() { forced_.clear(); }
   bool scheduled() const { return schedule_ != nullptr; }
   // Decisions are recorded or scheduled: only then does a call's name matter.
   bool tracking() const { return schedule_ || recorder_; }
@@ -50,6 +89,15 @@ class FaultCounter {
   void record(bool on);
   const std::vector<ScheduledFault>& recorded() const;
 
+  // Keep every failed answer the mocks give (observe(true)); only a capture asks,
+  // and keeping them draws nothing, so the run is the same either way.
+  void observe(bool on) { observing_ = on; }
+  bool observing() const { return observing_; }
+  void note_failure(ObservedFailure f) {
+    if (observing_) failures_.push_back(std::move(f));
+  }
+  const std::vector<ObservedFailure>& failures() const { return failures_; }
+
  private:
   bool decide_tracked(bool drawn, const Call& call);
 
@@ -57,6 +105,9 @@ class FaultCounter {
   const engine::Clock* clock_ = nullptr;
   std::unique_ptr<FaultSchedule> schedule_;
   std::unique_ptr<FaultRecorder> recorder_;
+  std::string forced_;
+  bool observing_ = false;
+  std::vector<ObservedFailure> failures_;
 };
 
 }  // namespace clsim::mocks

@@ -1,6 +1,7 @@
 #include "mocks/hedera/hedera_service.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "engine/core/distributions.hpp"
 
@@ -29,6 +30,25 @@ std::string HederaService::subject_of(const engine::LedgerTransaction& tx) {
   return std::string(tx.op == engine::LedgerOp::contract_create ? "contract_create " : "transfer ") + tx.from;
 }
 
+void HederaService::observe(const engine::LedgerTransaction& tx, LedgerStatus status, bool apply_effect,
+                            const char* fault) {
+  if (!counter_.observing()) return;
+  ObservedFailure f;
+  f.at = clock_.now();
+  f.service = "hedera";
+  // The engine's memo is "clsim:<campaign>:<what>".
+  constexpr std::string_view kPrefix = "clsim:";
+  if (tx.memo.rfind(kPrefix, 0) == 0) {
+    const auto end = tx.memo.find(':', kPrefix.size());
+    if (end != std::string::npos) f.campaign = tx.memo.substr(kPrefix.size(), end - kPrefix.size());
+  }
+  f.ledger_status = engine::to_string(status);
+  f.apply_effect = apply_effect;
+  f.fault = std::string("hedera_") + fault;
+  f.call_nth = call_nth_;
+  counter_.note_failure(std::move(f));
+}
+
 HederaService::HederaService(HederaConfig config, engine::Clock& clock, engine::Random& rng, FaultCounter& counter)
     : config_(std::move(config)), clock_(clock), rng_(rng), counter_(counter), accounts_(config_) {}
 
@@ -42,6 +62,7 @@ std::optional<HederaScriptedFailure> HederaService::take_scripted(const engine::
                                                                   engine::TimePoint now) {
   for (auto it = script_.begin(); it != script_.end(); ++it) {
     if (now < it->not_before) continue;
+    if (it->call_nth > 0 && now == it->not_before && it->call_nth != call_nth_) continue;
     if (it->memo_contains && tx.memo.find(*it->memo_contains) == std::string::npos) continue;
     auto f = std::move(*it);
     script_.erase(it);
@@ -64,19 +85,23 @@ HederaService::Precheck HederaService::precheck(const engine::LedgerTransaction&
   if (tx.memo.size() > engine::kMemoMaxBytes) return {LedgerStatus::MEMO_TOO_LONG, latency()};
   if (roll(f.busy_rate, "busy", tx)) {
     count("busy");
+    observe(tx, LedgerStatus::BUSY, false, "busy");
     return {LedgerStatus::BUSY, latency()};
   }
   if (roll(f.platform_not_created_rate, "platform_not_created", tx)) {
     count("platform_not_created");
+    observe(tx, LedgerStatus::PLATFORM_TRANSACTION_NOT_CREATED, false, "platform_not_created");
     return {LedgerStatus::PLATFORM_TRANSACTION_NOT_CREATED, latency()};
   }
   if (roll(f.platform_not_active_rate, "platform_not_active", tx)) {
     count("platform_not_active");
+    observe(tx, LedgerStatus::PLATFORM_NOT_ACTIVE, false, "platform_not_active");
     return {LedgerStatus::PLATFORM_NOT_ACTIVE, latency()};
   }
   if (roll(f.slow_node_rate, "slow_node", tx)) {
     // Every attempt hit its deadline: the SDK gives up and nothing was submitted.
     count("slow_node");
+    observe(tx, LedgerStatus::TIMEOUT, false, "slow_node");
     return {LedgerStatus::TIMEOUT, f.slow_node_delay};
   }
   auto seen = records_.find(tx.id.to_string());
@@ -154,7 +179,18 @@ void HederaService::purge(engine::TimePoint now) {
 HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTransaction& tx) {
   const auto now = clock_.now();
   purge(now);
-  const auto scripted = take_scripted(tx, now);
+  call_nth_ = ordinals_.next("submit", now);
+  auto scripted = take_scripted(tx, now);
+  // A logged failure that names its decision fails the submit through that
+  // decision, drawing as the captured run drew; the forcing ends with the call.
+  struct ClearForced {
+    FaultCounter& counter;
+    ~ClearForced() { counter.clear_forced(); }
+  } clear_forced{counter_};
+  if (scripted && !scripted->fault.empty() && counter_.scheduled()) {
+    counter_.force_next(scripted->fault);
+    scripted.reset();
+  }
   if (scripted && !scripted->apply_effect && !is_receipt_failure(scripted->status)) {
     const bool timeout = scripted->status == LedgerStatus::TIMEOUT;
     return {{scripted->status}, timeout ? config_.faults.timeout_delay : latency()};
@@ -164,6 +200,7 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
   LedgerStatus forced = draw_receipt_failure(tx);
   if (scripted && is_receipt_failure(scripted->status)) forced = scripted->status;
   if (forced != LedgerStatus::SUCCESS) count(receipt_failure_key(forced));
+  if (forced != LedgerStatus::SUCCESS && !scripted) observe(tx, forced, false, receipt_failure_key(forced));
   accept(tx, now, forced);
   if (scripted && scripted->apply_effect) {
     const bool timeout = scripted->status == LedgerStatus::TIMEOUT;
@@ -171,6 +208,7 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
   }
   if (roll(config_.faults.unknown_outcome_rate, "unknown_outcome", tx)) {
     count("unknown_outcome");
+    observe(tx, LedgerStatus::TIMEOUT, true, "unknown_outcome");
     return {{LedgerStatus::TIMEOUT}, config_.faults.timeout_delay};
   }
   return {{LedgerStatus::OK}, pre.latency};

@@ -51,6 +51,10 @@ struct HederaScriptedFailure {
   std::optional<std::string> memo_contains;  // how a log line names its campaign
   engine::TimePoint not_before{};
   bool apply_effect = false;
+  // The random decision that failed the submit in the captured run (report key,
+  // e.g. "hedera_busy"); under a fault schedule the submit fails through it.
+  std::string fault;
+  int call_nth = 0;  // > 0: at its instant only the nth submit takes it (CallOrdinals)
 };
 
 class HederaService {
@@ -106,6 +110,9 @@ class HederaService {
   bool roll(double rate, const char* kind, const engine::LedgerTransaction& tx) {
     return counter_.decide(rng_, rate, [&] { return FaultCounter::Call{std::string("hedera_") + kind, subject_of(tx)}; });
   }
+  // A failed answer (or a receipt failure chosen at acceptance), kept when the
+  // counter observes (a capture's failure line).
+  void observe(const engine::LedgerTransaction& tx, engine::LedgerStatus status, bool apply_effect, const char* fault);
   // Names a transaction to a fault schedule: its memo (the engine's idempotency
   // key, e.g. "clsim:c-3:refund"), else its operation and sender.
   static std::string subject_of(const engine::LedgerTransaction& tx);
@@ -116,6 +123,8 @@ class HederaService {
   FaultCounter& counter_;
   LedgerAccounts accounts_;
   std::deque<HederaScriptedFailure> script_;
+  CallOrdinals ordinals_;
+  int call_nth_ = 0;  // the current submit's ordinal
   std::map<std::string, Record> records_;  // by id string: dedup and receipts
   std::multimap<std::int64_t, std::string> receipt_expiry_us_;  // consensus + ttl -> id
   std::vector<ExecutedTransaction> executed_;

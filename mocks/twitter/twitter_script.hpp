@@ -20,6 +20,10 @@ struct TwitterScriptedFailure {
   std::optional<std::string> marker;
   engine::TimePoint not_before{};  // the line's time minus the match window
   bool apply_effect = false;       // the call takes effect anyway (created, then failed)
+  // The random decision that failed the call in the captured run (report key, e.g.
+  // "twitter_error"); under a fault schedule the call fails through that decision.
+  std::string fault;
+  int call_nth = 0;  // > 0: at its instant only the nth call to the endpoint takes it (CallOrdinals)
 };
 
 class TwitterScript {
@@ -29,9 +33,10 @@ class TwitterScript {
 
   // Removes and returns the first entry matching this call.
   std::optional<TwitterScriptedFailure> take(const std::string& endpoint, const std::vector<std::string>& texts,
-                                             engine::TimePoint now) {
+                                             engine::TimePoint now, int call_nth) {
     for (auto it = queue_.begin(); it != queue_.end(); ++it) {
       if (now < it->not_before) continue;
+      if (it->call_nth > 0 && now == it->not_before && it->call_nth != call_nth) continue;
       if (it->endpoint && *it->endpoint != endpoint) continue;
       if (it->marker && !mentions(texts, *it->marker)) continue;
       auto f = std::move(*it);

@@ -12,22 +12,42 @@ namespace clsim::mocks {
 
 namespace {
 constexpr std::int64_t kDayUs = 86400LL * 1'000'000;
-}  // namespace
 
-std::string TwitterService::call_subject(const std::string& endpoint, const std::vector<std::string>& texts) {
-  std::string out = endpoint;
+// A campaign's tweets carry "[<campaign id>/<n>]": the campaigns a call concerns, in order.
+std::vector<std::string> campaigns_of(const std::vector<std::string>& texts) {
   std::vector<std::string> seen;
-  // A campaign's tweets carry "[<campaign id>/<n>]": the call is named by the campaigns it concerns.
   for (const auto& t : texts) {
     const auto open = t.find('[');
     const auto slash = open == std::string::npos ? open : t.find('/', open);
     if (slash == std::string::npos) continue;
     std::string id = t.substr(open + 1, slash - open - 1);
-    if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
-    out += (seen.empty() ? " " : ",") + id;
-    seen.push_back(std::move(id));
+    if (std::find(seen.begin(), seen.end(), id) == seen.end()) seen.push_back(std::move(id));
   }
+  return seen;
+}
+}  // namespace
+
+std::string TwitterService::call_subject(const std::string& endpoint, const std::vector<std::string>& texts) {
+  std::string out = endpoint;
+  const auto ids = campaigns_of(texts);
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i == 0 ? " " : ",") + ids[i];
   return out;
+}
+
+void TwitterService::observe(const std::string& endpoint, const std::vector<std::string>& texts,
+                             const engine::ApiStatus& status, bool apply_effect, const char* fault) {
+  if (!counter_.observing()) return;
+  ObservedFailure f;
+  f.at = clock_.now();
+  f.service = "twitter";
+  f.endpoint = endpoint;
+  // One campaign names the call; a batch of several names none (as the live capture).
+  if (const auto ids = campaigns_of(texts); ids.size() == 1) f.campaign = ids.front();
+  f.status = status;
+  f.apply_effect = apply_effect;
+  if (fault) f.fault = std::string("twitter_") + fault;
+  f.call_nth = call_nth_;
+  counter_.note_failure(std::move(f));
 }
 
 TwitterService::TwitterService(TwitterConfig config, engine::Clock& clock, engine::Random& fault_rng,
@@ -41,15 +61,22 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
   const auto& f = config_.faults;
   Gate g;
   if (counter_.tracking()) g.subject = call_subject(endpoint, texts);
-  if (auto scripted = script_.take(endpoint, texts, now)) {
+  call_nth_ = ordinals_.next(endpoint, now);
+  if (auto scripted = script_.take(endpoint, texts, now, call_nth_)) {
     count("scripted");
-    (scripted->apply_effect ? g.after_effect : g.refuse) = scripted->status;
-    if (g.refuse) return g;
+    if (!scripted->fault.empty() && counter_.scheduled()) {
+      counter_.force_next(scripted->fault);
+      g.logged = scripted->status;
+    } else {
+      (scripted->apply_effect ? g.after_effect : g.refuse) = scripted->status;
+      if (g.refuse) return g;
+    }
   }
   if (f.usage_cap) {
     // The cap is on a calendar period, independent of the 15-minute windows.
     count("usage_capped");
     g.refuse = problems::usage_capped(engine::from_us((engine::to_us(now) / kDayUs + 1) * kDayUs));
+    observe(endpoint, texts, *g.refuse, false, nullptr);
     return g;
   }
   if (f.rate_limit) {
@@ -57,22 +84,28 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
     if (!d.allowed) {
       count("rate_limited");
       g.refuse = problems::too_many_requests(d.reset);
+      observe(endpoint, texts, *g.refuse, false, nullptr);
       return g;
     }
   }
+  const char* fired = nullptr;
   if (roll(f.unauthorized_rate, "unauthorized", g.subject)) {
-    count("unauthorized");
     g.refuse = problems::unauthorized();
+    fired = "unauthorized";
   } else if (roll(f.forbidden_rate, "forbidden", g.subject)) {
-    count("forbidden");
     g.refuse = problems::client_forbidden();
+    fired = "forbidden";
   } else if (roll(f.timeout_rate, "timeout", g.subject)) {
-    count("timeout");
     g.refuse = problems::timed_out();
+    fired = "timeout";
   } else if (roll(f.error_rate, "error", g.subject)) {
-    count("error");
     g.refuse = injected_server_error();
+    fired = "error";
   }
+  if (!fired) return g;
+  count(fired);
+  if (g.logged) g.refuse = *g.logged;
+  observe(endpoint, texts, *g.refuse, false, fired);
   return g;
 }
 
@@ -133,7 +166,8 @@ TwitterReply<engine::PostTweetResult> TwitterService::post_tweet(const engine::P
   }
   if (req.in_reply_to && roll(f.reply_rejected_rate, "reply_rejected", g.subject)) {
     count("reply_rejected");
-    out.status = problems::forbidden(config_.reply_rejected_detail);
+    out.status = g.logged ? *g.logged : problems::forbidden(config_.reply_rejected_detail);
+    observe(kPostTweets, {req.text}, out.status, false, "reply_rejected");
     return reply(std::move(out));
   }
   if (is_duplicate(req, now)) {
@@ -144,14 +178,20 @@ TwitterReply<engine::PostTweetResult> TwitterService::post_tweet(const engine::P
   out.tweet = create(req, now).tweet;
   out.status = problems::created();
   // From here on the tweet exists whatever the caller hears: a retry meets the 403.
+  const char* fired = nullptr;
   if (g.after_effect) {
     out.status = *g.after_effect;
   } else if (roll(f.timeout_after_create_rate, "timeout_after_create", g.subject)) {
-    count("timeout_after_create");
     out.status = problems::timed_out();
+    fired = "timeout_after_create";
   } else if (roll(f.error_after_create_rate, "error_after_create", g.subject)) {
-    count("error_after_create");
     out.status = injected_server_error();
+    fired = "error_after_create";
+  }
+  if (fired) {
+    count(fired);
+    if (g.logged) out.status = *g.logged;
+    observe(kPostTweets, {req.text}, out.status, true, fired);
   }
   if (!out.status.ok()) out.tweet = engine::Tweet{};
   return reply(std::move(out));

@@ -83,6 +83,7 @@ class TwitterService {
     std::optional<engine::ApiStatus> refuse;       // answer this without effect
     std::optional<engine::ApiStatus> after_effect;  // take effect, then answer this
     std::string subject;                            // names the call to a fault schedule
+    std::optional<engine::ApiStatus> logged;        // a replayed failure taken through its decision
   };
   Gate gate(const std::string& endpoint, const std::string& user, const std::vector<std::string>& texts);
   engine::ApiStatus injected_server_error();
@@ -90,6 +91,7 @@ class TwitterService {
   template <class T>
   TwitterReply<T> reply(T result) {
     const auto latency = latency_for(result.status);
+    counter_.clear_forced();  // a logged failure is for this call only
     return TwitterReply<T>{std::move(result), latency};
   }
   std::optional<engine::ApiStatus> validate_post(const engine::PostTweetRequest& req) const;
@@ -102,6 +104,9 @@ class TwitterService {
   }
   // "POST /2/tweets c-3": the endpoint and the campaigns whose tweets the call concerns.
   static std::string call_subject(const std::string& endpoint, const std::vector<std::string>& texts);
+  // A failed answer, kept when the counter observes (a capture's failure line).
+  void observe(const std::string& endpoint, const std::vector<std::string>& texts, const engine::ApiStatus& status,
+               bool apply_effect, const char* fault);
 
   TwitterConfig config_;
   engine::Clock& clock_;
@@ -109,6 +114,8 @@ class TwitterService {
   engine::Random& audience_rng_;
   FaultCounter& counter_;
   TwitterScript script_;
+  CallOrdinals ordinals_;
+  int call_nth_ = 0;  // the current call's ordinal
   RateLimiter limiter_;
   EngagementBook book_;
   std::vector<TweetRecord> tweets_;

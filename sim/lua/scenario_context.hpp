@@ -28,6 +28,7 @@ struct ScriptOptions {
   Trace::Sink trace_sink;                       // --trace
   std::optional<std::string> script_text;       // run this text as script_path (clsim shrink)
   bool record_faults = false;                   // keep the faults that fire (clsim shrink)
+  bool observe_failures = false;                // keep the failed outside calls (clsim run --capture)
 };
 
 class ScenarioContext {

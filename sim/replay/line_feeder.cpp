@@ -28,16 +28,27 @@ constexpr const char* kEventStream = "campaign-events";
 void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t shift_us, Duration window) {
   for (const auto& l : lines) {
     if (l.repeated) continue;  // a duplicate delivery of a failure line is the same failure
-    const auto not_before = engine::from_us(l.ts_us + shift_us) - window;
+    // A line that knows when its call was made (payload.call_ts_us, what clsim run
+    // writes) fails the first matching call from that instant; else production
+    // logged it after the call began, somewhere within the window before.
+    const auto not_before = l.payload.contains("call_ts_us")
+                                ? engine::from_us(l.payload["call_ts_us"].get<std::int64_t>() + shift_us)
+                                : engine::from_us(l.ts_us + shift_us) - window;
     if (l.type == "twitter:request:v1:failed") {
       mocks::TwitterScriptedFailure f;
       f.status.http = int(l.payload.at("status").get<std::int64_t>());
       f.status.title = l.payload.value("title", std::string("Replayed failure"));
-      if (f.status.http == 429) f.status.rate_limit_reset = engine::from_us(l.ts_us + shift_us) + Duration(60'000'000);
+      f.status.detail = l.payload.value("detail", std::string());
+      if (f.status.http == 429)
+        f.status.rate_limit_reset = l.payload.contains("rate_limit_reset_us")
+                                        ? engine::from_us(l.payload["rate_limit_reset_us"].get<std::int64_t>() + shift_us)
+                                        : engine::from_us(l.ts_us + shift_us) + Duration(60'000'000);
       if (l.payload.contains("endpoint")) f.endpoint = l.payload["endpoint"].get<std::string>();
       if (!l.campaign_id.empty()) f.marker = "[" + l.campaign_id + "/";
       f.not_before = not_before;
       f.apply_effect = l.payload.value("apply_effect", false);
+      f.fault = l.payload.value("fault", std::string());
+      if (l.payload.contains("call_ts_us")) f.call_nth = int(l.payload.value("call_nth", std::int64_t(0)));
       sim_.twitter().inject_next(std::move(f));
     } else if (l.type == "hedera:transaction:v1:failed") {
       mocks::HederaScriptedFailure f;
@@ -45,6 +56,8 @@ void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t sh
       if (!l.campaign_id.empty()) f.memo_contains = "clsim:" + l.campaign_id + ":";
       f.not_before = not_before;
       f.apply_effect = l.payload.value("apply_effect", false);
+      f.fault = l.payload.value("fault", std::string());
+      if (l.payload.contains("call_ts_us")) f.call_nth = int(l.payload.value("call_nth", std::int64_t(0)));
       sim_.hedera().inject_next(std::move(f));
     }
   }

@@ -114,11 +114,19 @@ void check_payload(const LogLine& l, const LineFields& top) {
     p.integer("status", 0);
     p.optional_string("endpoint");
     p.optional_string("title");
+    p.optional_string("detail");
+    p.optional_string("fault");
+    if (l.payload.contains("rate_limit_reset_us")) p.integer("rate_limit_reset_us", 0);
+    if (l.payload.contains("call_ts_us")) p.integer("call_ts_us", 0);
+    if (l.payload.contains("call_nth")) p.integer("call_nth", 1);
     if (l.payload.contains("apply_effect") && !l.payload["apply_effect"].is_boolean())
       p.fail("field payload.apply_effect must be true or false");
   } else if (t == "hedera:transaction:v1:failed") {
     const std::string status = p.string("status");
     if (!ledger_status_from(status)) p.fail("payload.status: unknown Hedera status '" + status + "'");
+    if (l.payload.contains("call_ts_us")) p.integer("call_ts_us", 0);
+    if (l.payload.contains("call_nth")) p.integer("call_nth", 1);
+    p.optional_string("fault");
     if (l.payload.contains("apply_effect") && !l.payload["apply_effect"].is_boolean())
       p.fail("field payload.apply_effect must be true or false");
   } else if (t == "engine:crash:v1:observed") {

@@ -11,7 +11,10 @@ namespace {
 constexpr std::int64_t kDayUs = 86'400'000'000LL;
 
 // The log's world without its random faults (a replay has none). What is not
-// random stays: X's documented rate limits, and a crash stays a power loss.
+// random stays: X's documented rate limits, and a crash stays a power loss. X's
+// and Hedera's knobs stay too (but the usage cap): their latencies shape the run,
+// and with their rates the mocks draw their random streams as the captured run did,
+// while the empty fault schedule (replay_log) lets no fault fire at random.
 nlohmann::ordered_json replay_world(const EventLog& log) {
   nlohmann::ordered_json w = log.config ? log.config->world : nlohmann::ordered_json::object();
   nlohmann::ordered_json keep = nlohmann::ordered_json::object();
@@ -20,7 +23,10 @@ nlohmann::ordered_json replay_world(const EventLog& log) {
       keep[service][key] = w["faults"][service][key];
   };
   keep_key("disk", "lose_unsynced_on_crash");
-  keep_key("twitter", "rate_limit");
+  for (const char* service : {"twitter", "hedera"})
+    if (w.contains("faults") && w["faults"].contains(service) && w["faults"][service].is_object())
+      for (const auto& [key, value] : w["faults"][service].items())
+        if (key != "usage_cap") keep[service][key] = value;
   w.erase("faults");
   if (!keep.empty()) w["faults"] = keep;
   w.erase("audience");
@@ -72,6 +78,7 @@ ReplayResult replay_log(const EventLog& log, const ReplayOptions& options) {
   lua::ScenarioContext ctx(so, options.identity);
   ctx.declare_scenario("replay " + log.file, std::nullopt, Duration(std::max<std::int64_t>(30 * kDayUs, span + 30 * kDayUs)));
   ctx.declare_world(replay_world(log));
+  ctx.declare_fault_schedule({});
   result.seed = ctx.effective_seed();
   Simulation* sim = nullptr;
   try {

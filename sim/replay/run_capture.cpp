@@ -118,6 +118,62 @@ void RunCapture::add_engagements(Simulation& sim, std::int64_t end_us, std::vect
   }
 }
 
+// The create line already holds the campaign as updated (updates fold in: they
+// apply only before publishing), so each accepted update restates those settings:
+// the replayed engine takes as many updates as the run's did, with the same end.
+void RunCapture::add_updates(engine::SqliteDb& db, std::vector<Keyed>& out) {
+  std::map<std::string, std::pair<std::uint64_t, ojson>> creates;  // campaign -> (order, create payload)
+  for (const auto& k : out)
+    if (k.record.type == "campaign:create:v1:requested") creates[k.record.campaign_id] = {k.order, k.record.payload};
+  auto& q = db.prepare("SELECT event_id, campaign_id, payload, created_us FROM outbox WHERE type = ? ORDER BY seq");
+  q.bind(1, std::string("campaign:update:v1:success"));
+  std::vector<Keyed> updates;
+  while (q.step()) {
+    const auto create = creates.find(q.text_at(1));
+    if (create == creates.end()) continue;
+    const ojson done = ojson::parse(q.text_at(2));
+    const ojson& spec = create->second.second;
+    ojson p = {{"rates", spec.at("rates")}, {"duration_us", spec.at("duration_us")},
+               {"claim_window_us", spec.at("claim_window_us")}};
+    if (!spec.value("text", std::string()).empty()) p["text"] = spec["text"];
+    // Sorted by the create's order: before the publish and any other command at its instant.
+    updates.push_back({q.int_at(3), 0, create->second.first,
+                       {q.int_at(3), "campaign:update:v1:requested", "cap-" + q.text_at(0), q.text_at(1),
+                        done.value("by", std::string()), std::move(p)}});
+  }
+  q.reset();
+  out.insert(out.end(), updates.begin(), updates.end());
+}
+
+void RunCapture::add_failures(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out) {
+  std::uint64_t n = 0;
+  for (const auto& f : sim.fault_counter().failures()) {
+    const std::int64_t at = engine::to_us(f.at);
+    if (at > end_us) continue;
+    ++n;
+    CaptureRecord r{at, "", "", f.campaign, "", ojson::object()};
+    if (f.service == "twitter") {
+      r.type = "twitter:request:v1:failed";
+      r.event_id = "x-failure-" + std::to_string(at) + "-" + std::to_string(n);
+      r.payload["status"] = f.status.http;
+      r.payload["endpoint"] = f.endpoint;
+      if (!f.status.title.empty()) r.payload["title"] = f.status.title;
+      if (!f.status.detail.empty()) r.payload["detail"] = f.status.detail;
+      if (f.status.rate_limited()) r.payload["rate_limit_reset_us"] = engine::to_us(f.status.rate_limit_reset);
+    } else {
+      r.type = "hedera:transaction:v1:failed";
+      r.event_id = "ledger-failure-" + std::to_string(at) + "-" + std::to_string(n);
+      r.payload["status"] = f.ledger_status;
+    }
+    if (f.apply_effect) r.payload["apply_effect"] = true;
+    if (!f.fault.empty()) r.payload["fault"] = f.fault;
+    // The line is stamped at the call, not at its answer: replay fails the call made then.
+    r.payload["call_ts_us"] = at;
+    r.payload["call_nth"] = f.call_nth;
+    out.push_back({at, 1, (1ULL << 62) + n, std::move(r)});
+  }
+}
+
 void RunCapture::add_outcomes(engine::SqliteDb& db, std::vector<Keyed>& out) {
   auto& q = db.prepare("SELECT seq, event_id, type, campaign_id, payload, created_us FROM outbox ORDER BY seq");
   while (q.step()) {
@@ -138,7 +194,9 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
   std::vector<Keyed> out;
   engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
   add_traced(sim, db, out);
+  add_updates(db, out);
   add_engagements(sim, end_us, out);
+  add_failures(sim, end_us, out);
   add_outcomes(db, out);
   std::stable_sort(out.begin(), out.end(), [](const Keyed& a, const Keyed& b) {
     return std::tie(a.ts_us, a.tier, a.order) < std::tie(b.ts_us, b.tier, b.order);

@@ -2,7 +2,9 @@
 // the trace for when commands and crashes happened, and at the end reads the rest
 // from the world: create specs from the store (updates folded in, since a campaign
 // takes updates only before it is published), customer events, the audience's
-// engagements from the Twitter mock, and the engine's outbox as recorded outcomes.
+// engagements from the Twitter mock, the failed outside calls the mocks observed
+// (the run must observe them: ScriptOptions::observe_failures), and the engine's
+// outbox as recorded outcomes.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -39,6 +41,10 @@ class RunCapture {
   void add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<Keyed>& out) const;
   // Engagements the audience produced, on each campaign's first tweet, up to the end.
   static void add_engagements(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out);
+  // An update line per accepted update, right after its campaign's create.
+  static void add_updates(engine::SqliteDb& db, std::vector<Keyed>& out);
+  // Each failed X or Hedera call, at the instant it was made.
+  static void add_failures(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out);
   // The engine's own events are the recorded outcomes.
   static void add_outcomes(engine::SqliteDb& db, std::vector<Keyed>& out);
 

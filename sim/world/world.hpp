@@ -33,6 +33,7 @@ struct WorldConfig {
   // start (clsim shrink); each `at` counts from `start`.
   std::optional<std::vector<mocks::ScheduledFault>> fault_schedule;
   bool record_faults = false;  // keep each fault that fires, as a schedule
+  bool observe_failures = false;  // keep each failed outside call (clsim run --capture)
 };
 
 struct CheckFailure {

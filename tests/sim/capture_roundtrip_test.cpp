@@ -1,0 +1,90 @@
+// Every capture replays to its run: for each scenario listed, clsim run --capture's
+// log replays with no divergence and no refusal, to the same campaign states,
+// tweets, rewards and balances. The faults that fired are observation lines in the
+// log (docs/CONTRACTS.md, "What the writers emit"), never re-armed from the world.
+//
+// Scenarios not listed still diverge (measured with `clsim run S --capture C`,
+// `clsim replay C --report R`, divergences in R; all `time` divergences):
+//   crash_after_contract 1, crash_after_first_tweet 1, crash_after_second_tweet 1,
+//   crash_during_close 3, crash_at_every_point 34, lost_unsynced_writes 24: a
+//     replayed crash lands on its logged instant, not on the engine's crash point;
+//   bus_duplicates_and_reorder 32, two_engines_race_a_tweet 30: bus faults are not
+//     captured;
+//   hedera_busy_storm 33, hedera_unknown_outcome 2: after some failures the replayed
+//     submits stop landing on their logged instants (cause not found yet);
+//   thousand_campaigns 2079 (rate limits, as the Hedera storms; slow for a test).
+// rule_campaign_duplicates_and_poison and smoke_virtual_clock replay with no
+// divergence but have no campaign to compare (rule campaigns are not captured).
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "sim/lua/script_runner.hpp"
+#include "sim/replay/replayer.hpp"
+#include "sim/replay/run_capture.hpp"
+
+using namespace clsim;
+using namespace clsim::sim;
+
+namespace {
+
+class CaptureRoundTrip : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CaptureRoundTrip, ReplaysToTheSameStatesTweetsRewardsAndBalances) {
+  RunCapture capture;
+  lua::ScriptOptions so;
+  so.script_path = std::string(CLSIM_SOURCE_DIR) + "/scenarios/" + GetParam() + ".lua";
+  so.trace_sink = [&](const std::string& l) { capture.on_trace_line(l); };
+  so.observe_failures = true;
+  auto run = lua::run_script(so);
+  ASSERT_EQ(run.exit_code, 0) << run.error;
+  std::ostringstream out;
+  JsonlCaptureWriter writer(out);
+  capture.write(*run.sim, writer);
+
+  const EventLog log = parse_event_log(out.str(), "capture.jsonl", false);
+  ASSERT_TRUE(log.config);
+  ReplayOptions o;
+  o.identity = out.str();
+  auto re = replay_log(log, o);
+  ASSERT_TRUE(re.sim);
+  EXPECT_EQ(re.exit_code, 0);
+  EXPECT_EQ(re.seed, run.seed);
+  EXPECT_TRUE(re.refusals.empty()) << re.refusals[0].line << ": " << re.refusals[0].reason;
+  EXPECT_TRUE(re.divergences.empty()) << re.divergences.size() << " divergences, first at line "
+                                      << re.divergences[0].line << " " << re.divergences[0].kind << " "
+                                      << re.divergences[0].type;
+  auto& a = *run.sim;
+  auto& b = *re.sim;
+  const auto campaigns = a.reader().campaigns();
+  ASSERT_FALSE(campaigns.empty());
+  for (const auto& c : campaigns) {
+    const auto d = b.reader().campaign(c.id);
+    ASSERT_TRUE(d) << c.id;
+    EXPECT_EQ(d->state, c.state) << c.id;
+    EXPECT_EQ(d->claimed.minor, c.claimed.minor) << c.id;
+    EXPECT_EQ(d->returned.minor, c.returned.minor) << c.id;
+    EXPECT_EQ(d->refunded.minor, c.refunded.minor) << c.id;
+    const auto ta = a.reader().tweets(c.id), tb = b.reader().tweets(c.id);
+    ASSERT_EQ(ta.size(), tb.size()) << c.id;
+    for (std::size_t i = 0; i < ta.size(); ++i)
+      EXPECT_EQ(a.twitter().find_tweet(ta[i])->tweet.text, b.twitter().find_tweet(tb[i])->tweet.text);
+    const auto ra = a.reader().rewards(c.id), rb = b.reader().rewards(c.id);
+    ASSERT_EQ(ra.size(), rb.size()) << c.id;
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+      EXPECT_EQ(ra[i].user, rb[i].user) << c.id;
+      EXPECT_EQ(ra[i].status, rb[i].status) << c.id << " " << ra[i].user;
+      EXPECT_EQ(a.hedera().balance(ra[i].user).minor, b.hedera().balance(ra[i].user).minor) << ra[i].user;
+    }
+    EXPECT_EQ(a.hedera().balance("escrow:" + c.id).minor, b.hedera().balance("escrow:" + c.id).minor) << c.id;
+    EXPECT_EQ(a.hedera().balance(c.owner).minor, b.hedera().balance(c.owner).minor) << c.id;
+  }
+}
+
+// The scenarios whose captures replay with no divergence; the list only grows.
+INSTANTIATE_TEST_SUITE_P(Scenarios, CaptureRoundTrip,
+                         ::testing::Values("claim_window_partial_claims", "duplicate_publish", "happy_path",
+                                           "twitter_5xx_burst", "twitter_rate_limit_storm",
+                                           "update_before_and_after_publish", "websocket_disconnect_storm"));
+
+}  // namespace
