@@ -12,7 +12,7 @@
 //     captured;
 //   hedera_busy_storm 33, hedera_unknown_outcome 2: after some failures the replayed
 //     submits stop landing on their logged instants (cause not found yet);
-//   thousand_campaigns 2079 (rate limits, as the Hedera storms; slow for a test).
+//   thousand_campaigns 2064 (rate limits, as the Hedera storms; slow for a test).
 // rule_campaign_duplicates_and_poison and smoke_virtual_clock replay with no
 // divergence but have no campaign to compare (rule campaigns are not captured).
 #include <gtest/gtest.h>
