@@ -45,6 +45,21 @@ inline std::string escrow_account(const std::string& campaign) { return "escrow:
 inline std::string payment_memo(const std::string& campaign, const std::string& purpose) {
   return "clsim:" + campaign + ":" + purpose;
 }
+// The campaign a payment memo names ("clsim:c-3:refund" -> "c-3"); "" for another memo.
+inline std::string campaign_of_memo(const std::string& memo) {
+  constexpr std::string_view kPrefix = "clsim:";
+  if (memo.rfind(kPrefix, 0) != 0) return "";
+  const auto end = memo.find(':', kPrefix.size());
+  return end == std::string::npos ? "" : memo.substr(kPrefix.size(), end - kPrefix.size());
+}
+// The campaign a tweet's marker names: "[<campaign>/<step>]" at the end of the text
+// ("... [c-12/2]" -> "c-12"); "" for a text without one.
+inline std::string campaign_of_marker(const std::string& text) {
+  const auto open = text.rfind('[');
+  const auto slash = text.find('/', open == std::string::npos ? 0 : open);
+  if (open == std::string::npos || slash == std::string::npos || text.find(']', slash) == std::string::npos) return "";
+  return text.substr(open + 1, slash - open - 1);
+}
 // The lease of a campaign's tweet step n (1: the first tweet, 2: the thread's
 // second): "tweet:c-1:1". Payments are leased by their memo, which never starts so.
 inline std::string tweet_lease_key(const std::string& campaign, int n) {

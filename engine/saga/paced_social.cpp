@@ -48,9 +48,8 @@ std::optional<TimePoint> PacedSocial::take(const std::string& key) {
   return b.reset;
 }
 
-template <class R>
-void PacedSocial::send(const std::string& key, const char* label, std::function<void(R)>& done,
-                       const std::function<void(std::function<void(R)>)>& call) {
+template <class R, class Call>
+void PacedSocial::send(std::string key, const char* label, std::function<void(R)> done, Call&& call) {
   if (const auto reset = take(key)) {
     CLSIM_SOMETIMES(hooks_, "x_call_paced_before_429");
     R refused;
@@ -66,35 +65,32 @@ void PacedSocial::send(const std::string& key, const char* label, std::function<
                       });
     return;
   }
-  call([buckets = buckets_, key, done = std::move(done)](R r) {
+  call([buckets = buckets_, key = std::move(key), done = std::move(done)](R r) {
     buckets->note(key, r.status);
     done(std::move(r));
   });
 }
 
 void PacedSocial::post_tweet(PostTweetRequest req, std::function<void(PostTweetResult)> done) {
-  const std::string key = bucket_key(kPostTweets, req.account);
-  send<PostTweetResult>(key, "x_paced:post_tweet", done, [&](std::function<void(PostTweetResult)> d) {
-    inner_.post_tweet(std::move(req), std::move(d));
-  });
+  auto key = bucket_key(kPostTweets, req.account);
+  send<PostTweetResult>(std::move(key), "x_paced:post_tweet", std::move(done),
+                        [&](auto answer) { inner_.post_tweet(std::move(req), std::move(answer)); });
 }
 
 void PacedSocial::search_recent(SearchRequest req, std::function<void(SearchResult)> done) {
-  send<SearchResult>(bucket_key(kSearchRecent), "x_paced:search_recent", done,
-                     [&](std::function<void(SearchResult)> d) { inner_.search_recent(std::move(req), std::move(d)); });
+  send<SearchResult>(bucket_key(kSearchRecent), "x_paced:search_recent", std::move(done),
+                     [&](auto answer) { inner_.search_recent(std::move(req), std::move(answer)); });
 }
 
 void PacedSocial::lookup_metrics(std::vector<std::string> tweet_ids, std::function<void(MetricsResult)> done) {
-  send<MetricsResult>(bucket_key(kTweetsLookup), "x_paced:lookup_metrics", done,
-                      [&](std::function<void(MetricsResult)> d) {
-                        inner_.lookup_metrics(std::move(tweet_ids), std::move(d));
-                      });
+  send<MetricsResult>(bucket_key(kTweetsLookup), "x_paced:lookup_metrics", std::move(done),
+                      [&](auto answer) { inner_.lookup_metrics(std::move(tweet_ids), std::move(answer)); });
 }
 
 void PacedSocial::list_engagers(EngagersRequest req, std::function<void(EngagersPage)> done) {
-  const std::string key = bucket_key(engagers_endpoint(req.kind));
-  send<EngagersPage>(key, "x_paced:list_engagers", done,
-                     [&](std::function<void(EngagersPage)> d) { inner_.list_engagers(std::move(req), std::move(d)); });
+  auto key = bucket_key(engagers_endpoint(req.kind));
+  send<EngagersPage>(std::move(key), "x_paced:list_engagers", std::move(done),
+                     [&](auto answer) { inner_.list_engagers(std::move(req), std::move(answer)); });
 }
 
 }  // namespace clsim::engine

@@ -50,9 +50,10 @@ class PacedSocial final : public Social {
   // nullopt: send the call (one request of the bucket is now spoken for);
   // otherwise the reset to wait for.
   std::optional<TimePoint> take(const std::string& key);
-  template <class R>
-  void send(const std::string& key, const char* label, std::function<void(R)>& done,
-            const std::function<void(std::function<void(R)>)>& call);
+  // Refuses here when the bucket is empty, else `call(answer)` with an answer that
+  // notes the headers first.
+  template <class R, class Call>
+  void send(std::string key, const char* label, std::function<void(R)> done, Call&& call);
 
   Social& inner_;
   Clock& clock_;

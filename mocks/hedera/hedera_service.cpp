@@ -1,9 +1,9 @@
 #include "mocks/hedera/hedera_service.hpp"
 
 #include <algorithm>
-#include <string_view>
 
 #include "engine/core/distributions.hpp"
+#include "engine/names.hpp"
 
 namespace clsim::mocks {
 
@@ -36,12 +36,7 @@ void HederaService::observe(const engine::LedgerTransaction& tx, LedgerStatus st
   ObservedFailure f;
   f.at = clock_.now();
   f.service = "hedera";
-  // The engine's memo is "clsim:<campaign>:<what>".
-  constexpr std::string_view kPrefix = "clsim:";
-  if (tx.memo.rfind(kPrefix, 0) == 0) {
-    const auto end = tx.memo.find(':', kPrefix.size());
-    if (end != std::string::npos) f.campaign = tx.memo.substr(kPrefix.size(), end - kPrefix.size());
-  }
+  f.campaign = engine::campaign_of_memo(tx.memo);
   f.ledger_status = engine::to_string(status);
   f.apply_effect = apply_effect;
   f.fault = std::string("hedera_") + fault;

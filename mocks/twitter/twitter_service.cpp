@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine/core/distributions.hpp"
+#include "engine/names.hpp"
 #include "mocks/twitter/problems.hpp"
 
 namespace clsim::mocks {
@@ -13,15 +14,12 @@ namespace clsim::mocks {
 namespace {
 constexpr std::int64_t kDayUs = 86400LL * 1'000'000;
 
-// A campaign's tweets carry "[<campaign id>/<n>]": the campaigns a call concerns, in order.
+// The campaigns whose markers the texts carry, in order, each once.
 std::vector<std::string> campaigns_of(const std::vector<std::string>& texts) {
   std::vector<std::string> seen;
   for (const auto& t : texts) {
-    const auto open = t.find('[');
-    const auto slash = open == std::string::npos ? open : t.find('/', open);
-    if (slash == std::string::npos) continue;
-    std::string id = t.substr(open + 1, slash - open - 1);
-    if (std::find(seen.begin(), seen.end(), id) == seen.end()) seen.push_back(std::move(id));
+    std::string id = engine::campaign_of_marker(t);
+    if (!id.empty() && std::find(seen.begin(), seen.end(), id) == seen.end()) seen.push_back(std::move(id));
   }
   return seen;
 }

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "engine/adapters/asio_clock.hpp"
+#include "engine/names.hpp"
 
 namespace clsim::live {
 namespace {
@@ -106,10 +107,10 @@ TEST(FailureCapture, LedgerPrechecksAndFailedReceiptsAreLinesWithTheMemosCampaig
 }
 
 TEST(FailureCapture, CampaignsAreReadFromMarkersAndMemosOnly) {
-  EXPECT_EQ(campaign_of_marker("Reward details for x... [c-12/2]"), "c-12");
-  EXPECT_EQ(campaign_of_marker("no marker here"), "");
-  EXPECT_EQ(campaign_of_memo("clsim:r-1:match:e-7"), "r-1");
-  EXPECT_EQ(campaign_of_memo("someone else's memo"), "");
+  EXPECT_EQ(engine::campaign_of_marker("Reward details for x... [c-12/2]"), "c-12");
+  EXPECT_EQ(engine::campaign_of_marker("no marker here"), "");
+  EXPECT_EQ(engine::campaign_of_memo("clsim:r-1:match:e-7"), "r-1");
+  EXPECT_EQ(engine::campaign_of_memo("someone else's memo"), "");
 }
 
 }  // namespace

@@ -1,21 +1,11 @@
 #include "engine/adapters/live/service/failure_capture.hpp"
 
+#include "engine/names.hpp"
+
 namespace clsim::live {
 
-std::string campaign_of_marker(const std::string& text) {
-  // The engine's marker is "[<campaign>/<step>]" at the end of the text.
-  const auto open = text.rfind('[');
-  const auto slash = text.find('/', open == std::string::npos ? 0 : open);
-  if (open == std::string::npos || slash == std::string::npos || text.find(']', slash) == std::string::npos) return "";
-  return text.substr(open + 1, slash - open - 1);
-}
-
-std::string campaign_of_memo(const std::string& memo) {
-  constexpr std::string_view kPrefix = "clsim:";
-  if (memo.rfind(kPrefix, 0) != 0) return "";
-  const auto end = memo.find(':', kPrefix.size());
-  return end == std::string::npos ? "" : memo.substr(kPrefix.size(), end - kPrefix.size());
-}
+using engine::campaign_of_marker;
+using engine::campaign_of_memo;
 
 void RecordingSocial::record(const engine::ApiStatus& status, const char* endpoint, const std::string& campaign) {
   engine::CaptureRecord r;

@@ -52,8 +52,5 @@ class RecordingLedger final : public engine::Ledger {
   std::uint64_t failures_ = 0;
 };
 
-// "c-3" of a text carrying the marker "[c-3/1]", or of a memo "clsim:c-3:refund"; "" otherwise.
-std::string campaign_of_marker(const std::string& text);
-std::string campaign_of_memo(const std::string& memo);
 
 }  // namespace clsim::live
