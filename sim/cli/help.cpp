@@ -36,7 +36,7 @@ invariants catch it; recorded in the report's "mutations".
 must reach, as a regression names what it is kept for (e.g. "sometimes
 claim_payment_owned_elsewhere"); exit 1 when it does not.)"},
     {"run",
-     R"(clsim run --random --seed N [--report F] [--html F] [--quiet] [--max-events N]
+     R"(clsim run --random --seed N [--report F] [--html F] [--capture F] [--quiet] [--max-events N]
                    [--mutate NAME] [--focused] [--fault S.K=V]...
                    [--crash-at P]... [--late-heal] [--kept-for "SECTION KEY"]...)",
      R"(The swarm's random workload for one seed: a random subset of faults, 1-3
@@ -82,11 +82,13 @@ failures, cells reached and seeds/s. Exit 1 when a seed failed this run.)"},
 trace hashes; on a mismatch prints the first differing trace line of each.)"},
     {"replay",
      R"(clsim replay LOG.jsonl [--seed N] [--check CHECK.lua] [--report FILE.json] [--html FILE.html]
-                       [--lenient] [--match-window SECONDS] [--quiet] [--mutate NAME])",
+                       [--trace FILE.jsonl] [--lenient] [--match-window SECONDS] [--quiet]
+                       [--mutate NAME])",
      R"(Feeds an event log (capture format, docs/CONTRACTS.md) to a fresh world at its
 logged times (audience and random faults off); lists where the engine's own
 outcomes diverge from the recorded ones; --check runs a Lua file with the
-query API afterwards (a failed check fails the replay).)"},
+query API afterwards (a failed check fails the replay); --trace writes the
+replayed world's trace lines, as run --trace does.)"},
     {"minimize",
      R"(clsim minimize LOG.jsonl --out MIN.jsonl [--check CHECK.lua] [--lenient] [--seed N]
                          [--match-window SECONDS] [--mutate NAME])",

@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/report_files.hpp"
 #include "sim/cli/summary.hpp"
+#include "sim/cli/trace_file.hpp"
 #include "sim/replay/replayer.hpp"
 #include "sim/world/report.hpp"
 #include "sim/world/sha256.hpp"
@@ -18,7 +20,7 @@ namespace clsim::cli {
 namespace {
 
 struct ReplayFlags {
-  std::string log_path, check_path, report_path, html_path;
+  std::string log_path, check_path, report_path, html_path, trace_path;
   std::optional<std::uint64_t> seed;
   bool lenient = false, quiet = false;
   std::uint64_t match_window_s = 60;
@@ -35,6 +37,7 @@ ReplayFlags parse(int argc, char** argv) {
     else if (arg == "--check") f.check_path = a.value(arg);
     else if (arg == "--report") f.report_path = a.value(arg);
     else if (arg == "--html") f.html_path = a.value(arg);
+    else if (arg == "--trace") f.trace_path = a.value(arg);
     else if (arg == "--lenient") f.lenient = true;
     else if (arg == "--quiet") f.quiet = true;
     else if (arg == "--match-window") f.match_window_s = a.u64(arg);
@@ -121,6 +124,12 @@ int replay_command(int argc, char** argv) {
   opts.match_window = sim::Duration(std::int64_t(flags.match_window_s) * 1'000'000);
   opts.identity = text;
   opts.mutations = flags.mutations;
+  std::unique_ptr<TraceFile> trace_file;
+  if (!flags.trace_path.empty()) {
+    trace_file = std::make_unique<TraceFile>(flags.trace_path, "clsim replay");
+    if (!trace_file->ok()) return 2;
+    opts.trace_sink = [file = trace_file.get()](const std::string& line) { file->write(line); };
+  }
   const auto wall_start = std::chrono::steady_clock::now();  // clsim-allow-nondeterminism: report wall time
   auto result = sim::replay_log(log, opts);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();  // clsim-allow-nondeterminism: report wall time
@@ -128,6 +137,7 @@ int replay_command(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", result.error.c_str());
     return 2;
   }
+  if (trace_file && !trace_file->commit()) return std::max(result.exit_code, 2);
   const std::string repro = replay_repro(flags, result.seed);
   const auto report = replay_report(flags, log, result, text, wall_s, repro);
   print_replay(flags, result, report, repro);

@@ -14,6 +14,7 @@
 #include "sim/cli/random_flags.hpp"
 #include "sim/cli/report_files.hpp"
 #include "sim/cli/summary.hpp"
+#include "sim/cli/trace_file.hpp"
 #include "sim/lua/script_runner.hpp"
 #include "sim/world/report.hpp"
 
@@ -72,29 +73,6 @@ std::string repro_for(const std::string& script, std::uint64_t seed, const std::
   return "build/clsim run " + script + " --seed " + std::to_string(seed) + (lib_dir.empty() ? "" : " --lib " + lib_dir) +
          m.flags();
 }
-
-// Streams trace lines into a temporary file; commit() renames it into place.
-class TraceFile {
- public:
-  explicit TraceFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
-    out_.open(tmp_, std::ios::binary | std::ios::trunc);
-  }
-  ~TraceFile() {
-    if (!committed_) std::remove(tmp_.c_str());
-  }
-  bool ok() const { return bool(out_); }
-  void write(const std::string& line) { out_ << line << '\n'; }
-  bool commit() {
-    out_.close();
-    committed_ = out_.good() && std::rename(tmp_.c_str(), path_.c_str()) == 0;
-    return committed_;
-  }
-
- private:
-  std::string path_, tmp_;
-  std::ofstream out_;
-  bool committed_ = false;
-};
 
 sim::lua::ScriptOptions script_options(const RunFlags& flags, const std::string& script, TraceFile* trace_file) {
   sim::lua::ScriptOptions opts;
@@ -163,19 +141,13 @@ int run_command(int argc, char** argv) {
   const RunFlags flags = parse(argc, argv);
   std::unique_ptr<TraceFile> trace_file;
   if (!flags.trace_path.empty()) {
-    trace_file = std::make_unique<TraceFile>(flags.trace_path);
-    if (!trace_file->ok()) {
-      std::fprintf(stderr, "clsim run: %s: cannot write the trace file\n", flags.trace_path.c_str());
-      return 2;
-    }
+    trace_file = std::make_unique<TraceFile>(flags.trace_path, "clsim run");
+    if (!trace_file->ok()) return 2;
   }
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   int worst = 0;
   for (const auto& script : flags.scripts) worst = std::max(worst, run_one(flags, script, trace_file.get(), runs));
-  if (trace_file && !trace_file->commit()) {
-    std::fprintf(stderr, "clsim run: %s: cannot write the trace file\n", flags.trace_path.c_str());
-    return std::max(worst, 2);
-  }
+  if (trace_file && !trace_file->commit()) return std::max(worst, 2);
   nlohmann::ordered_json out;
   if (runs.size() == 1 && !flags.suite) {
     out = runs[0];

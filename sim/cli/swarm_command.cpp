@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sim/cli/args.hpp"
+#include "sim/cli/capture_file.hpp"
 #include "sim/cli/child_runs.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/kept_for.hpp"
@@ -152,7 +153,7 @@ int merge_swarms(const SwarmFlags& f) {
 
 int random_run_command(int argc, char** argv) {
   sim::RandomRunOptions opts;
-  std::string report_path, html_path;
+  std::string report_path, html_path, capture_path;
   bool quiet = false, seed_given = false;
   std::vector<sim::RequiredCell> kept_for;
   Args a(argc, argv, 2);
@@ -163,6 +164,7 @@ int random_run_command(int argc, char** argv) {
     else if (arg == "--seed") opts.seed = a.u64(arg), seed_given = true;
     else if (arg == "--report") report_path = a.value(arg);
     else if (arg == "--html") html_path = a.value(arg);
+    else if (arg == "--capture") capture_path = a.value(arg);
     else if (arg == "--quiet") quiet = true;
     else if (arg == "--max-events") opts.max_events = a.u64(arg);
     else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
@@ -170,6 +172,12 @@ int random_run_command(int argc, char** argv) {
     else throw UsageError("unexpected argument '" + arg + "' for run --random");
   }
   if (!seed_given) throw UsageError("run --random needs --seed N");
+  std::unique_ptr<CaptureFile> capture;
+  if (!capture_path.empty()) {
+    capture = std::make_unique<CaptureFile>(capture_path);
+    opts.trace_sink = capture->chain(nullptr);
+    opts.observe_failures = true;
+  }
   const auto wall_start = Clock::now();
   ProgressLine progress("random seed " + std::to_string(opts.seed), wall_start);
   auto result = sim::run_random(opts, [&](sim::World& w) {
@@ -180,6 +188,12 @@ int random_run_command(int argc, char** argv) {
     std::fprintf(stderr, "clsim run --random: %s\n", result.error.c_str());
     return opts.bias.extra_faults.empty() ? 3 : 2;  // a bad --fault is bad input
   }
+  int capture_failed = 0;
+  std::string cap_error;
+  if (capture && !capture->commit(result.sim.get(), &cap_error)) {
+    std::fprintf(stderr, "clsim run --random: %s\n", cap_error.c_str());
+    capture_failed = 2;
+  }
   const double wall_s = std::chrono::duration<double>(Clock::now() - wall_start).count();
   json report = sim::random_report(result, wall_s);
   const int kept = check_kept_for(report, kept_for);
@@ -188,7 +202,7 @@ int random_run_command(int argc, char** argv) {
     std::fprintf(stderr, "FAIL random seed %llu: %s (repro: %s)\n", static_cast<unsigned long long>(opts.seed),
                  result.first_failure().c_str(), report.value("repro", "").c_str());
   if (!write_report_files(report, report_path, html_path, "run")) return std::max(result.exit_code, 2);
-  return std::max(result.exit_code, kept);
+  return std::max({result.exit_code, kept, capture_failed});
 }
 
 int swarm_command(int argc, char** argv) {

@@ -22,12 +22,16 @@ constexpr int kEngagementAttempts = 600;
 constexpr Duration kCommandRetry = Duration(1'000'000);
 // The engine's event stream (engine/engine_impl.hpp kEventStream, not a public header).
 constexpr const char* kEventStream = "campaign-events";
+// How long after its logged instant a replayed crash waits for its engine to reach
+// the crash point it names before it crashes the engine where it stands.
+constexpr Duration kCrashPointWait = Duration(1'000'000);
 
 }  // namespace
 
 void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t shift_us, Duration window) {
   for (const auto& l : lines) {
     if (l.repeated) continue;  // a duplicate delivery of a failure line is the same failure
+    if (l.type == "engine:crash:v1:observed") arm_crash_point(l, shift_us);
     // A line that knows when its call was made (payload.call_ts_us, what clsim run
     // writes) fails the first matching call from that instant; else production
     // logged it after the call began, somewhere within the window before.
@@ -160,9 +164,34 @@ void LineFeeder::engagement(const LogLine& l, int attempts_left) {
     refuse(l, "engagement already recorded (or unknown tweet)");
 }
 
+// A crash line that names its crash point (payload.point, what clsim run writes)
+// crashes its engine when it next reaches that point from the logged instant on:
+// the run died mid-step, between an outside call and its commit, and a crash at
+// the instant alone would land before or after the step.
+void LineFeeder::arm_crash_point(const LogLine& l, std::int64_t shift_us) {
+  if (!l.payload.contains("point") || !l.payload.value("restart", true)) return;
+  CrashOrder order;
+  order.point = l.payload["point"].get<std::string>();
+  order.engine = int(l.payload.value("engine", std::int64_t(1)));
+  order.restart_after = Duration(l.payload.value("restart_after_us", std::int64_t(0)));
+  order.not_before = engine::from_us(l.ts_us + shift_us);
+  crash_order_of_line_[l.line] = sim_.world().crash_plan().arm(std::move(order));
+}
+
 void LineFeeder::crash(const LogLine& l) {
   const int n = int(l.payload.value("engine", std::int64_t(1)));
   if (n > sim_.engine_count()) return refuse(l, "no engine " + std::to_string(n) + " in this world");
+  const auto armed = crash_order_of_line_.find(l.line);
+  if (armed != crash_order_of_line_.end()) {
+    const std::size_t handle = armed->second;
+    sim_.world().scheduler().schedule(kCrashPointWait, 0, engine::TimerKind::foreground, "replay:crash",
+                                      [this, l, handle](boost::system::error_code ec) {
+                                        if (ec || !sim_.world().crash_plan().disarm(handle)) return;
+                                        sim_.crash(int(l.payload.value("engine", std::int64_t(1))),
+                                                   Duration(l.payload.value("restart_after_us", std::int64_t(0))));
+                                      });
+    return;
+  }
   // "restart": false (an extension clsim writes) leaves the engine down.
   if (!l.payload.value("restart", true)) return sim_.crash(n, std::nullopt);
   sim_.crash(n, Duration(l.payload.value("restart_after_us", std::int64_t(0))));

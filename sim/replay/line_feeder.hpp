@@ -1,6 +1,6 @@
 // Applies one log line to a running Simulation: commands go to the engine,
 // engagements to the Twitter mock (once the campaign has a first tweet), crash
-// lines crash and restart an engine, and a repeated recorded outcome redelivers
+// lines crash and restart an engine (at the crash point they name), and a repeated recorded outcome redelivers
 // the engine's own bus message as a duplicate.
 #pragma once
 #include <map>
@@ -30,6 +30,7 @@ class LineFeeder {
   engine::CommandResult apply(const LogLine& l);
   void engagement(const LogLine& l, int attempts_left);
   void crash(const LogLine& l);
+  void arm_crash_point(const LogLine& l, std::int64_t shift_us);
   void redeliver(const LogLine& l);
   void refuse(const LogLine& l, std::string reason) { refusals_.push_back({l.line, l.type, std::move(reason)}); }
 
@@ -39,6 +40,7 @@ class LineFeeder {
   std::map<std::pair<std::string, std::string>, int> recorded_count_;  // (campaign, type) -> first deliveries
   std::map<std::string, int> ordinal_of_event_;                         // recorded event_id -> its k
   std::map<std::string, std::string> first_tweet_;                      // campaign -> first tweet id (never changes)
+  std::map<int, std::size_t> crash_order_of_line_;                      // crash line -> its armed crash point
 };
 
 }  // namespace clsim::sim

@@ -1,5 +1,7 @@
 #include "sim/replay/log_fields.hpp"
 
+#include "sim/world/catalogue.hpp"
+
 #include "engine/ports/ledger.hpp"
 #include "engine/ports/social.hpp"
 #include "sim/replay/ledger_status.hpp"
@@ -134,6 +136,10 @@ void check_payload(const LogLine& l, const LineFields& top) {
     if (l.payload.contains("restart_after_us")) p.integer("restart_after_us", 0);
     if (l.payload.contains("restart") && !l.payload["restart"].is_boolean())
       p.fail("field payload.restart must be true or false, got " + l.payload["restart"].dump());
+    if (l.payload.contains("point")) {
+      const std::string point = p.string("point");
+      if (!is_crash_point(point.c_str())) p.fail("payload.point: unknown crash point '" + point + "'");
+    }
   }
 }
 

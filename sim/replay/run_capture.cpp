@@ -25,7 +25,8 @@ using ojson = nlohmann::ordered_json;
 
 bool wanted(const std::string& line) {
   for (const char* ev : {"\"ev\":\"campaign_created\"", "\"ev\":\"transition\"", "\"ev\":\"claim_accepted\"",
-                         "\"ev\":\"customer_event_accepted\"", "\"ev\":\"engine_crash\"", "\"ev\":\"engine_restart\""})
+                         "\"ev\":\"customer_event_accepted\"", "\"ev\":\"engine_crash\"", "\"ev\":\"engine_restart\"",
+                         "\"ev\":\"crash_point\""})
     if (line.find(ev) != std::string::npos) return true;
   return false;
 }
@@ -73,6 +74,7 @@ void RunCapture::add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<K
   std::map<int, std::int64_t> crashed_at;   // engine -> crash time awaiting its restart
   std::map<int, std::size_t> crash_record;  // engine -> index in out
   std::int64_t last_power_loss_us = -1;
+  std::map<int, std::pair<std::int64_t, std::string>> point_of;  // engine -> (time, crash point it fired)
   for (const auto& s : seen_) {
     const std::string id = s.fields.value("campaign", std::string());
     const std::string n = std::to_string(s.seq);
@@ -88,13 +90,19 @@ void RunCapture::add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<K
                      {s.t_us, "campaign:claim:v1:requested", "cap-" + n, id, s.fields.value("user", std::string()), {}}});
     } else if (s.ev == "customer_event_accepted") {
       out.push_back({s.t_us, 0, s.seq, customer_event_record(db, s.t_us, s.fields)});
+    } else if (s.ev == "crash_point") {
+      point_of[s.engine] = {s.t_us, s.fields.value("point", std::string())};
     } else if (s.ev == "engine_crash") {
       // A power loss stops every engine at once: one crash line replays it.
       if (sim.lose_unsynced_on_crash() && s.t_us == last_power_loss_us) continue;
       last_power_loss_us = s.t_us;
       crashed_at[s.engine] = s.t_us;
       crash_record[s.engine] = out.size();
-      out.push_back({s.t_us, 0, s.seq, {s.t_us, "engine:crash:v1:observed", "cap-" + n, "", "", {{"engine", s.engine}}}});
+      ojson p = {{"engine", s.engine}};
+      const auto point = point_of.find(s.engine);
+      if (point != point_of.end() && point->second.first == s.t_us) p["point"] = point->second.second;
+      point_of.erase(s.engine);
+      out.push_back({s.t_us, 0, s.seq, {s.t_us, "engine:crash:v1:observed", "cap-" + n, "", "", std::move(p)}});
     } else if (s.ev == "engine_restart" && crashed_at.count(s.engine)) {
       out[crash_record[s.engine]].record.payload["restart_after_us"] = s.t_us - crashed_at[s.engine];
       crashed_at.erase(s.engine);

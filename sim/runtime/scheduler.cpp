@@ -7,7 +7,7 @@
 namespace clsim::sim {
 
 Scheduler::Scheduler(std::uint64_t seed, TimePoint start, Trace& trace)
-    : now_(start), trace_(trace), tie_stream_(Prng::stream(seed, "scheduler")) {}
+    : now_(start), trace_(trace), tie_salt_(Prng::stream(seed, "scheduler").next_u64()) {}
 
 boost::asio::io_context& Scheduler::context(int owner) {
   auto& slot = contexts_[owner];
@@ -29,10 +29,25 @@ void Scheduler::crash_owner(int owner) {
   contexts_[owner] = std::make_unique<boost::asio::io_context>(1);
 }
 
+namespace {
+// The tie key of a timer: a function of what it is (owner, label, due time) and the
+// seed, not of how many draws came before it, so a replay that schedules other
+// things around the engine's timers (log lines instead of the audience, a script's
+// own timers) still breaks the engine's ties as the captured run did.
+std::uint64_t tie_key(std::uint64_t salt, int owner, const std::string& label, std::int64_t due_us) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the label
+  for (unsigned char c : label) h = (h ^ c) * 1099511628211ULL;
+  std::uint64_t when = std::uint64_t(due_us) * 31 + std::uint64_t(owner);
+  std::uint64_t state = salt ^ h ^ engine::splitmix64(when);
+  return engine::splitmix64(state);
+}
+}  // namespace
+
 TimerId Scheduler::schedule(Duration delay, int owner, TimerKind kind, std::string label, Handler fn) {
   if (delay.count() < 0) delay = Duration(0);
   const TimerId id = next_id_++;
-  heap_.push({Key{engine::to_us(now_ + delay), tie_stream_.next_u64(), next_seq_++}, id});
+  const std::int64_t due_us = engine::to_us(now_ + delay);
+  heap_.push({Key{due_us, tie_key(tie_salt_, owner, label, due_us), next_seq_++}, id});
   live_.emplace(id, Entry{owner, kind, std::move(label), std::move(fn)});
   if (kind == TimerKind::foreground) ++foreground_pending_;
   return id;

@@ -1,7 +1,7 @@
 // The world's discrete-event queue on virtual time. Nothing waits in real time:
 // when no handler is ready the run loop jumps the clock to the earliest due event.
-// Ties break by (due time, a tie key from the seeded "scheduler" stream, insertion
-// sequence). Each owner (0 = the world, 1..N = engines) has its own io_context;
+// Ties break by (due time, a tie key hashed from the seed, the owner, the label and
+// the due time, insertion sequence). Each owner (0 = the world, 1..N = engines) has its own io_context;
 // an event's handler is posted to its owner's context and the context is polled
 // dry, so engine code is ordinary Asio code. Crashing an owner drops its pending
 // events and its context without running them.
@@ -91,7 +91,7 @@ class Scheduler {
 
   TimePoint now_;
   Trace& trace_;
-  Prng tie_stream_;
+  std::uint64_t tie_salt_;
   std::priority_queue<std::pair<Key, TimerId>, std::vector<std::pair<Key, TimerId>>, std::greater<>> heap_;
   // Looked up by id only, never iterated, so hash order cannot reach a trace.
   std::unordered_map<TimerId, Entry> live_;

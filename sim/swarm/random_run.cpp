@@ -121,6 +121,7 @@ RandomRunResult run_random(const RandomRunOptions& options, const std::function<
   cfg.world["faults"] = result.plan["faults"];
   cfg.trace_sink = options.trace_sink;
   cfg.record_faults = options.record_faults;
+  cfg.observe_failures = options.observe_failures;
   try {
     result.sim = std::make_unique<Simulation>(std::move(cfg), "clsim random workload\n" + result.plan.dump(),
                                               options.mutations);

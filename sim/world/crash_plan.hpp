@@ -14,14 +14,23 @@ struct CrashOrder {
   int engine = 0;  // 0: whichever engine reaches it
   int times = 1;
   engine::Duration restart_after{0};
+  // A replayed crash (a capture's crash line names its point): the point fires only
+  // from the logged instant on, so an earlier pass through it is not the one.
+  std::optional<engine::TimePoint> not_before;
 };
 
 class CrashPlan {
  public:
-  void arm(CrashOrder order) { orders_.push_back(std::move(order)); }
-  // Called when `engine_no` reaches `point`: the order to fire, if one matches
-  // (its remaining count is used up by one).
-  std::optional<CrashOrder> take(const std::string& point, int engine_no);
+  // The order's handle, for disarm().
+  std::size_t arm(CrashOrder order) {
+    orders_.push_back(std::move(order));
+    return orders_.size() - 1;
+  }
+  // Called when `engine_no` reaches `point` at `now`: the order to fire, if one
+  // matches (its remaining count is used up by one).
+  std::optional<CrashOrder> take(const std::string& point, int engine_no, engine::TimePoint now);
+  // Uses up what is left of an order; true when some of it was left (it never fired).
+  bool disarm(std::size_t handle);
   void clear() { orders_.clear(); }
 
  private:

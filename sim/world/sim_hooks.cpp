@@ -5,7 +5,7 @@ namespace clsim::sim {
 void SimHooks::crash_point(std::string_view name) {
   const std::string point(name);
   world_.coverage().crash_point_reached(point);
-  auto order = world_.crash_plan().take(point, engine_no_);
+  auto order = world_.crash_plan().take(point, engine_no_, world_.now());
   if (!order) return;
   world_.coverage().crash_point_fired(point);
   world_.trace().append(engine::to_us(world_.now()), engine_no_, "crash_point", {{"point", point}});

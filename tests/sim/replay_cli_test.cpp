@@ -92,3 +92,62 @@ TEST(ReplayCli, RunCaptureThenReplayGivesTheSameOutcomesWithoutDivergences) {
   EXPECT_GT(j["replay"]["lines_fed"].get<int>(), 10);
   for (const auto& p : {cap, report}) std::remove(p.c_str());
 }
+
+// A crash line names the crash point its engine died at, and the replayed engine
+// dies there again: its trace holds the same crash_point, and nothing diverges.
+TEST(ReplayCli, ReplayedCrashDiesAtTheCapturedCrashPointAndTraceIsWritten) {
+  const auto cap = tmp("crash.jsonl");
+  const auto report = tmp("crash_replay.json");
+  const auto trace = tmp("crash_trace.jsonl");
+  const auto run =
+      sh(kBin + " run " + std::string(CLSIM_SOURCE_DIR) + "/scenarios/crash_after_first_tweet.lua --quiet --capture " + cap);
+  ASSERT_EQ(run.exit_code, 0) << run.text;
+  std::ifstream in_cap(cap);
+  std::string line, crash_line;
+  while (std::getline(in_cap, line))
+    if (line.find("\"engine:crash:v1:observed\"") != std::string::npos) crash_line = line;
+  EXPECT_NE(crash_line.find("\"point\":\"after_first_tweet\""), std::string::npos) << crash_line;
+
+  const auto re = sh(kBin + " replay " + cap + " --quiet --report " + report + " --trace " + trace);
+  EXPECT_EQ(re.exit_code, 0) << re.text;
+  std::ifstream in_trace(trace);
+  int lines = 0;
+  bool crashed_at_point = false;
+  while (std::getline(in_trace, line)) {
+    ++lines;
+    crashed_at_point |= line.find("\"ev\":\"crash_point\",\"point\":\"after_first_tweet\"") != std::string::npos;
+  }
+  EXPECT_GT(lines, 100);
+  EXPECT_TRUE(crashed_at_point) << "the replayed engine did not die at after_first_tweet";
+  std::ifstream in_report(report);
+  const auto j = nlohmann::json::parse(in_report, nullptr, false);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["divergences"].size(), 0u) << j["divergences"].dump();
+  for (const auto& p : {cap, report, trace}) std::remove(p.c_str());
+}
+
+TEST(ReplayCli, CrashLineWithAnUnknownCrashPointExitsTwoWithFileLine) {
+  const auto log = write("bad_point.jsonl",
+                         "{\"ts_us\":1735689600000000,\"type\":\"engine:crash:v1:observed\",\"event_id\":\"x\","
+                         "\"payload\":{\"engine\":1,\"point\":\"after_lunch\"}}\n");
+  const auto re = sh(kBin + " replay " + log + " --quiet");
+  EXPECT_EQ(re.exit_code, 2);
+  EXPECT_NE(re.text.find(log + ":1: payload.point: unknown crash point 'after_lunch'"), std::string::npos) << re.text;
+  std::remove(log.c_str());
+}
+
+// The swarm's random workload writes a capture too, which replays.
+TEST(ReplayCli, RandomRunCaptureReplays) {
+  const auto cap = tmp("random.jsonl");
+  const auto run = sh(kBin + " run --random --seed 3 --focused --quiet --capture " + cap);
+  ASSERT_EQ(run.exit_code, 0) << run.text;
+  const auto report = tmp("random_replay.json");
+  const auto re = sh(kBin + " replay " + cap + " --quiet --report " + report);
+  EXPECT_EQ(re.exit_code, 0) << re.text;
+  std::ifstream in(report);
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_GT(j["replay"]["lines_fed"].get<int>(), 10);
+  EXPECT_EQ(j["divergences"].size(), 0u) << j["divergences"].dump();
+  for (const auto& p : {cap, report}) std::remove(p.c_str());
+}

@@ -7,7 +7,7 @@
 
 -- Every fault that fires, by time since the start and the call it hits.
 fault_schedule {
-  { at = days(1) + hours(1) + ms(261) + 589, fault = "hedera_unknown_outcome", on = "memo clsim:c-1:claim:u-23" },
+  { at = days(1) + hours(1) + ms(261) + 589, fault = "hedera_unknown_outcome", on = "memo clsim:c-1:claim:u-30" },
 }
 
 -- (the original script follows, run with seed 11)
