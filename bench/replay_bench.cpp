@@ -20,6 +20,7 @@ std::string capture_of(const std::string& script, std::string& error) {
   sim::lua::ScriptOptions options;
   options.script_path = script;
   options.trace_sink = [&capture](const std::string& line) { capture.on_trace_line(line); };
+  options.engine_capture = &capture;
   auto result = sim::lua::run_script(options);
   if (result.exit_code != 0 || !result.sim) {
     error = script + ": exit " + std::to_string(result.exit_code) + " " + result.error;

@@ -1,5 +1,5 @@
-// clsim run --capture FILE.jsonl: chains a RunCapture into the run's trace sink
-// and, when the run ends, writes the capture whole (temporary file, then rename).
+// clsim run --capture FILE.jsonl: attaches a RunCapture to the run and, when the
+// run ends, writes the capture whole (temporary file, then rename).
 #pragma once
 #include <memory>
 #include <sstream>
@@ -15,12 +15,19 @@ namespace clsim::cli {
 class CaptureFile {
  public:
   explicit CaptureFile(std::string path) : path_(std::move(path)) {}
-  // The sink to give the run: feeds the capture, then `inner` (when set).
-  sim::Trace::Sink chain(sim::Trace::Sink inner) {
-    return [this, inner = std::move(inner)](const std::string& line) {
+  // Wires the capture into a run's options (lua::ScriptOptions, RandomRunOptions):
+  // the trace sink feeds the capture, then the one already set; the engines
+  // capture their commands into it; the mocks keep the failed calls and every
+  // fault that fires.
+  template <class Options>
+  void attach(Options& options) {
+    options.trace_sink = [this, inner = std::move(options.trace_sink)](const std::string& line) {
       capture_.on_trace_line(line);
       if (inner) inner(line);
     };
+    options.engine_capture = &capture_;
+    options.observe_failures = true;
+    options.record_faults = true;
   }
   // False with `error` set when the file could not be written; nothing to write
   // when the run never built its world.

@@ -110,8 +110,7 @@ int run_one(const RunFlags& flags, const std::string& script, TraceFile* trace_f
   std::unique_ptr<CaptureFile> capture;
   if (!flags.capture_path.empty()) {
     capture = std::make_unique<CaptureFile>(flags.capture_path);
-    opts.trace_sink = capture->chain(opts.trace_sink);
-    opts.observe_failures = true;
+    capture->attach(opts);
   }
   int worst = 0;
   // Wall time is for people reading the report; it never reaches the trace.

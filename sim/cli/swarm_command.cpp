@@ -175,8 +175,7 @@ int random_run_command(int argc, char** argv) {
   std::unique_ptr<CaptureFile> capture;
   if (!capture_path.empty()) {
     capture = std::make_unique<CaptureFile>(capture_path);
-    opts.trace_sink = capture->chain(nullptr);
-    opts.observe_failures = true;
+    capture->attach(opts);
   }
   const auto wall_start = Clock::now();
   ProgressLine progress("random seed " + std::to_string(opts.seed), wall_start);

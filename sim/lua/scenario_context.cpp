@@ -45,6 +45,7 @@ Simulation& ScenarioContext::sim() {
     cfg.fault_schedule = fault_schedule_;
     cfg.record_faults = options_.record_faults;
     cfg.observe_failures = options_.observe_failures;
+    cfg.engine_capture = options_.engine_capture;
     cfg.trace_sink = options_.trace_sink;
     sim_ = std::make_unique<Simulation>(std::move(cfg), script_text_, options_.mutations);
     if (on_create_) on_create_(sim_->world());

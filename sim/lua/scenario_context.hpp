@@ -29,6 +29,7 @@ struct ScriptOptions {
   std::optional<std::string> script_text;       // run this text as script_path (clsim shrink)
   bool record_faults = false;                   // keep the faults that fire (clsim shrink)
   bool observe_failures = false;                // keep the failed outside calls (clsim run --capture)
+  engine::CaptureSink* engine_capture = nullptr;  // the engines' capture sink (clsim run --capture)
 };
 
 class ScenarioContext {

@@ -86,7 +86,7 @@ std::optional<LineKind> kind_of(const std::string& t) {
       "customer:redrive:v1:requested"};
   static const std::set<std::string> kObservations = {
       "twitter:engagement:v1:observed", "twitter:request:v1:failed", "hedera:transaction:v1:failed",
-      "engine:crash:v1:observed"};
+      "engine:crash:v1:observed", "clsim:faults:v1:changed", "clsim:fault:v1:observed"};
   if (kCommands.count(t)) return LineKind::command;
   if (kObservations.count(t)) return LineKind::observation;
   std::array<std::string, 4> parts;
@@ -132,6 +132,12 @@ LogLine read_log_line(const LineFields& f, int number, std::int64_t ts, std::str
   l.user_id = f.optional_string("user_id");
   l.payload = f.object_or_empty("payload");
   l.text = std::string(body);
+  if (l.payload.contains("accepted") && !l.payload["accepted"].is_boolean())
+    f.fail("field payload.accepted must be true or false, got " + l.payload["accepted"].dump());
+  // A command the engine refused is a record of what it was asked, as asked: its
+  // fields may be missing or malformed (that may be why it was refused), and a
+  // replay does not apply it.
+  if (kind == LineKind::command && !l.payload.value("accepted", true)) return l;
   check_payload(l, f);
   return l;
 }

@@ -68,12 +68,15 @@ void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t sh
 }
 
 void LineFeeder::feed(const LogLine& l) {
+  // A command refused live changed nothing there: it is in the log as asked, not replayed.
+  if (l.kind == LineKind::command && !l.payload.value("accepted", true)) return;
   if (l.kind == LineKind::command) return command(l);
   if (l.type == "twitter:engagement:v1:observed") return engagement(l, kEngagementAttempts);
   if (l.type == "engine:crash:v1:observed") {
     if (!l.repeated) crash(l);
     return;
   }
+  if (l.type == "clsim:faults:v1:changed") return faults_changed(l);
   if (l.kind != LineKind::outcome) return;  // API failures were armed up front
   if (l.repeated) return redeliver(l);
   const int k = recorded_count_[{l.campaign_id, l.type}]++;
@@ -195,6 +198,14 @@ void LineFeeder::crash(const LogLine& l) {
   // "restart": false (an extension clsim writes) leaves the engine down.
   if (!l.payload.value("restart", true)) return sim_.crash(n, std::nullopt);
   sim_.crash(n, Duration(l.payload.value("restart_after_us", std::int64_t(0))));
+}
+
+// The run changed its fault knobs: the replay changes the ones it keeps (replay_faults).
+void LineFeeder::faults_changed(const LogLine& l) {
+  if (l.payload.contains("heal")) return sim_.heal();
+  const auto keep = replay_faults(l.payload["set"]);
+  if (keep.empty()) return;
+  if (const std::string err = sim_.merge_faults(keep); !err.empty()) refuse(l, err);
 }
 
 // The engine's own message for this (campaign, type, k), published again: the

@@ -31,6 +31,7 @@ class LineFeeder {
   void engagement(const LogLine& l, int attempts_left);
   void crash(const LogLine& l);
   void arm_crash_point(const LogLine& l, std::int64_t shift_us);
+  void faults_changed(const LogLine& l);
   void redeliver(const LogLine& l);
   void refuse(const LogLine& l, std::string reason) { refusals_.push_back({l.line, l.type, std::move(reason)}); }
 

@@ -5,6 +5,7 @@
 #include "engine/ports/ledger.hpp"
 #include "engine/ports/social.hpp"
 #include "sim/replay/ledger_status.hpp"
+#include "sim/replay/replayer.hpp"
 
 namespace clsim::sim {
 
@@ -131,6 +132,16 @@ void check_payload(const LogLine& l, const LineFields& top) {
     p.optional_string("fault");
     if (l.payload.contains("apply_effect") && !l.payload["apply_effect"].is_boolean())
       p.fail("field payload.apply_effect must be true or false");
+  } else if (t == "clsim:fault:v1:observed") {
+    const std::string fault = p.string("fault");
+    if (!replayed_as_fault_line(fault)) p.fail("payload.fault: '" + fault + "' is not replayed from a fault line");
+    p.string("on");
+    if (l.payload.contains("nth")) p.integer("nth", 1);
+  } else if (t == "clsim:faults:v1:changed") {
+    const bool heal = l.payload.contains("heal");
+    if (heal && l.payload["heal"] != true) p.fail("field payload.heal must be true, got " + l.payload["heal"].dump());
+    if (heal == l.payload.contains("set")) p.fail("needs payload.set (a fault table) or payload.heal (true), not both");
+    if (!heal) p.object("set");
   } else if (t == "engine:crash:v1:observed") {
     if (l.payload.contains("engine")) p.integer("engine", 1);
     if (l.payload.contains("restart_after_us")) p.integer("restart_after_us", 0);

@@ -10,27 +10,46 @@ namespace {
 
 constexpr std::int64_t kDayUs = 86'400'000'000LL;
 
-// The log's world without its random faults (a replay has none). What is not
-// random stays: X's documented rate limits, and a crash stays a power loss. X's
-// and Hedera's knobs stay too (but the usage cap): their latencies shape the run,
-// and with their rates the mocks draw their random streams as the captured run did,
-// while the empty fault schedule (replay_log) lets no fault fire at random.
+}  // namespace
+
+// Of a fault table, what a replay keeps: every knob but X's usage cap (its 429s are
+// failure lines). The knobs shape the run (latencies, delays, a full disk, slow
+// clients), and with their rates the mocks draw their random streams as the
+// captured run did, while the replay's fault schedule (replay_log: the log's fault
+// lines) decides which random faults fire.
+nlohmann::ordered_json replay_faults(const nlohmann::ordered_json& faults) {
+  nlohmann::ordered_json keep = faults.is_object() ? faults : nlohmann::ordered_json::object();
+  if (keep.contains("twitter") && keep["twitter"].is_object()) keep["twitter"].erase("usage_cap");
+  return keep;
+}
+
+bool replayed_as_fault_line(const std::string& fault) {
+  if (fault == "twitter_partial_result" || fault == "hedera_mirror_unreachable") return true;
+  return fault.rfind("twitter_", 0) != 0 && fault.rfind("hedera_", 0) != 0;
+}
+
+namespace {
+
+// The log's world without its random faults (a replay has none) and its audience.
 nlohmann::ordered_json replay_world(const EventLog& log) {
   nlohmann::ordered_json w = log.config ? log.config->world : nlohmann::ordered_json::object();
-  nlohmann::ordered_json keep = nlohmann::ordered_json::object();
-  const auto keep_key = [&](const char* service, const char* key) {
-    if (w.contains("faults") && w["faults"].contains(service) && w["faults"][service].contains(key))
-      keep[service][key] = w["faults"][service][key];
-  };
-  keep_key("disk", "lose_unsynced_on_crash");
-  for (const char* service : {"twitter", "hedera"})
-    if (w.contains("faults") && w["faults"].contains(service) && w["faults"][service].is_object())
-      for (const auto& [key, value] : w["faults"][service].items())
-        if (key != "usage_cap") keep[service][key] = value;
+  const nlohmann::ordered_json keep = w.contains("faults") ? replay_faults(w["faults"]) : nlohmann::ordered_json::object();
   w.erase("faults");
   if (!keep.empty()) w["faults"] = keep;
   w.erase("audience");
   return w;
+}
+
+// The log's fault lines as the replay's fault schedule: each fires on the nth
+// decision for its (fault, on) from its time on, and no other fault fires.
+std::vector<mocks::ScheduledFault> logged_faults(const EventLog& log, std::int64_t shift_us) {
+  std::vector<mocks::ScheduledFault> out;
+  for (const auto& l : log.lines)
+    if (l.type == "clsim:fault:v1:observed" && !l.repeated)
+      out.push_back({engine::from_us(l.ts_us + shift_us) - engine::from_us(engine::kDefaultStartUs) + TimePoint{},
+                     l.payload.at("fault").get<std::string>(), l.payload.at("on").get<std::string>(),
+                     int(l.payload.value("nth", std::int64_t(1)))});
+  return out;
 }
 
 // Feeds the lines sharing one timestamp in log order, then schedules the next
@@ -78,7 +97,7 @@ ReplayResult replay_log(const EventLog& log, const ReplayOptions& options) {
   lua::ScenarioContext ctx(so, options.identity);
   ctx.declare_scenario("replay " + log.file, std::nullopt, Duration(std::max<std::int64_t>(30 * kDayUs, span + 30 * kDayUs)));
   ctx.declare_world(replay_world(log));
-  ctx.declare_fault_schedule({});
+  ctx.declare_fault_schedule(logged_faults(log, result.shift_us));
   result.seed = ctx.effective_seed();
   Simulation* sim = nullptr;
   try {

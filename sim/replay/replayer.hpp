@@ -26,6 +26,12 @@ struct ReplayOptions {
   std::optional<std::uint64_t> max_events;
 };
 
+// Of a fault table (a world line's, a captured change's), the part a replay applies.
+nlohmann::ordered_json replay_faults(const nlohmann::ordered_json& faults);
+// Whether a fault that fired (its report key) is captured as a fault line, which a
+// replay schedules; the others (X's and Hedera's failed answers) are failure lines.
+bool replayed_as_fault_line(const std::string& fault);
+
 // A command the engine refused, or an observation that could not apply.
 struct Refusal {
   int line = 0;

@@ -6,6 +6,8 @@
 
 #include "engine/messaging/capture_records.hpp"
 #include "engine/store/sqlite_db.hpp"
+#include "sim/replay/event_log.hpp"
+#include "sim/replay/replayer.hpp"
 #include "sim/world/simulation.hpp"
 
 namespace clsim::sim {
@@ -24,72 +26,57 @@ using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
 
 bool wanted(const std::string& line) {
-  for (const char* ev : {"\"ev\":\"campaign_created\"", "\"ev\":\"transition\"", "\"ev\":\"claim_accepted\"",
-                         "\"ev\":\"customer_event_accepted\"", "\"ev\":\"engine_crash\"", "\"ev\":\"engine_restart\"",
-                         "\"ev\":\"crash_point\""})
+  for (const char* ev : {"\"ev\":\"engine_crash\"", "\"ev\":\"engine_restart\"", "\"ev\":\"crash_point\"",
+                         "\"ev\":\"faults\"", "\"ev\":\"heal\""})
     if (line.find(ev) != std::string::npos) return true;
   return false;
 }
 
-ojson create_payload(engine::SqliteDb& db, const std::string& id) {
-  auto& q = db.prepare(
-      "SELECT owner, budget, rate_like, rate_retweet, rate_quote, rate_reply, duration_us, claim_window_us, text "
-      "FROM campaigns WHERE id = ?");
-  q.bind(1, id);
-  ojson p;
-  if (q.step())
-    p = {{"owner", q.text_at(0)},
-         {"budget", q.int_at(1)},
-         {"rates", {{"like", q.int_at(2)}, {"retweet", q.int_at(3)}, {"quote", q.int_at(4)}, {"reply", q.int_at(5)}}},
-         {"duration_us", q.int_at(6)},
-         {"claim_window_us", q.int_at(7)},
-         {"text", q.text_at(8)}};
-  q.reset();
-  return p;
-}
-
-// A customer event as accepted, its payload read back from the store.
-CaptureRecord customer_event_record(engine::SqliteDb& db, std::int64_t t_us, const nlohmann::json& fields) {
-  const std::string ev_id = fields.value("event_id", std::string());
-  auto& q = db.prepare("SELECT payload FROM customer_events WHERE event_id = ?");
-  q.bind(1, ev_id);
-  ojson data = q.step() ? ojson::parse(q.text_at(0)) : ojson::object();
-  q.reset();
-  return {t_us, "customer:event:v1:requested", ev_id, "", fields.value("user", std::string()),
-          {{"type", fields.value("type", std::string())}, {"data", data}}};
+// Trace lines start {"seq":N,...
+std::uint64_t seq_of(const std::string& line) {
+  constexpr std::string_view head = "{\"seq\":";
+  if (line.compare(0, head.size(), head) != 0) return 0;
+  return std::strtoull(line.c_str() + head.size(), nullptr, 10);
 }
 
 }  // namespace
 
 void RunCapture::on_trace_line(const std::string& line) {
+  last_seq_ = seq_of(line);
   if (!wanted(line)) return;
   json j = json::parse(line);
-  Seen s{j.value("t_us", std::int64_t(0)), j.value("seq", std::uint64_t(0)), j.value("engine", 0),
-         j.value("ev", std::string()), j};
-  if (s.ev == "transition" && !(j.value("from", "") == "CREATED" && j.value("to", "") == "PUBLISHING")) return;
-  seen_.push_back(std::move(s));
+  seen_.push_back({j.value("t_us", std::int64_t(0)), j.value("seq", std::uint64_t(0)), j.value("engine", 0),
+                   j.value("ev", std::string()), j});
 }
 
-void RunCapture::add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<Keyed>& out) const {
+void RunCapture::append(const CaptureRecord& record) {
+  // Commands only: the outcomes come from the outbox, engagements from the mock.
+  if (kind_of(record.type) == LineKind::command) commands_.push_back({last_seq_, record});
+}
+
+// Commands sort after the trace line before them (order 2 * seq + 1, traced lines
+// 2 * seq). An engine numbers its commands <name>:cmd-N from 1 in each life, so
+// the capture numbers them itself; a customer event keeps its own id.
+void RunCapture::add_commands(std::vector<Keyed>& out) const {
+  std::uint64_t n = 0;
+  for (const auto& c : commands_) {
+    CaptureRecord r = c.record;
+    ++n;
+    if (r.event_id.find(":cmd-") != std::string::npos) r.event_id = "cap-" + std::to_string(n);
+    out.push_back({r.ts_us, 0, 2 * c.after_seq + 1, std::move(r)});
+  }
+}
+
+void RunCapture::add_world_events(Simulation& sim, std::vector<Keyed>& out) const {
   std::map<int, std::int64_t> crashed_at;   // engine -> crash time awaiting its restart
   std::map<int, std::size_t> crash_record;  // engine -> index in out
   std::int64_t last_power_loss_us = -1;
   std::map<int, std::pair<std::int64_t, std::string>> point_of;  // engine -> (time, crash point it fired)
   for (const auto& s : seen_) {
-    const std::string id = s.fields.value("campaign", std::string());
     const std::string n = std::to_string(s.seq);
-    if (s.ev == "campaign_created") {
-      out.push_back({s.t_us, 0, s.seq, {s.t_us, "campaign:create:v1:requested", "cap-" + n, id, "", create_payload(db, id)}});
-    } else if (s.ev == "transition") {
-      // "publish requested by <user>"
-      const std::string reason = s.fields.value("reason", std::string());
-      const std::string by = reason.substr(reason.rfind(' ') + 1);
-      out.push_back({s.t_us, 0, s.seq, {s.t_us, "campaign:publish:v1:requested", "cap-" + n, id, by, {}}});
-    } else if (s.ev == "claim_accepted") {
-      out.push_back({s.t_us, 0, s.seq,
-                     {s.t_us, "campaign:claim:v1:requested", "cap-" + n, id, s.fields.value("user", std::string()), {}}});
-    } else if (s.ev == "customer_event_accepted") {
-      out.push_back({s.t_us, 0, s.seq, customer_event_record(db, s.t_us, s.fields)});
+    if (s.ev == "faults" || s.ev == "heal") {
+      ojson p = s.ev == "heal" ? ojson{{"heal", true}} : ojson{{"set", s.fields.value("set", json::object())}};
+      out.push_back({s.t_us, 0, 2 * s.seq, {s.t_us, "clsim:faults:v1:changed", "faults-" + n, "", "", std::move(p)}});
     } else if (s.ev == "crash_point") {
       point_of[s.engine] = {s.t_us, s.fields.value("point", std::string())};
     } else if (s.ev == "engine_crash") {
@@ -102,7 +89,7 @@ void RunCapture::add_traced(Simulation& sim, engine::SqliteDb& db, std::vector<K
       const auto point = point_of.find(s.engine);
       if (point != point_of.end() && point->second.first == s.t_us) p["point"] = point->second.second;
       point_of.erase(s.engine);
-      out.push_back({s.t_us, 0, s.seq, {s.t_us, "engine:crash:v1:observed", "cap-" + n, "", "", std::move(p)}});
+      out.push_back({s.t_us, 0, 2 * s.seq, {s.t_us, "engine:crash:v1:observed", "crash-" + n, "", "", std::move(p)}});
     } else if (s.ev == "engine_restart" && crashed_at.count(s.engine)) {
       out[crash_record[s.engine]].record.payload["restart_after_us"] = s.t_us - crashed_at[s.engine];
       crashed_at.erase(s.engine);
@@ -124,33 +111,6 @@ void RunCapture::add_engagements(Simulation& sim, std::int64_t end_us, std::vect
       out.push_back({at, 0, (1ULL << 62) + order++, std::move(record)});
     }
   }
-}
-
-// The create line already holds the campaign as updated (updates fold in: they
-// apply only before publishing), so each accepted update restates those settings:
-// the replayed engine takes as many updates as the run's did, with the same end.
-void RunCapture::add_updates(engine::SqliteDb& db, std::vector<Keyed>& out) {
-  std::map<std::string, std::pair<std::uint64_t, ojson>> creates;  // campaign -> (order, create payload)
-  for (const auto& k : out)
-    if (k.record.type == "campaign:create:v1:requested") creates[k.record.campaign_id] = {k.order, k.record.payload};
-  auto& q = db.prepare("SELECT event_id, campaign_id, payload, created_us FROM outbox WHERE type = ? ORDER BY seq");
-  q.bind(1, std::string("campaign:update:v1:success"));
-  std::vector<Keyed> updates;
-  while (q.step()) {
-    const auto create = creates.find(q.text_at(1));
-    if (create == creates.end()) continue;
-    const ojson done = ojson::parse(q.text_at(2));
-    const ojson& spec = create->second.second;
-    ojson p = {{"rates", spec.at("rates")}, {"duration_us", spec.at("duration_us")},
-               {"claim_window_us", spec.at("claim_window_us")}};
-    if (!spec.value("text", std::string()).empty()) p["text"] = spec["text"];
-    // Sorted by the create's order: before the publish and any other command at its instant.
-    updates.push_back({q.int_at(3), 0, create->second.first,
-                       {q.int_at(3), "campaign:update:v1:requested", "cap-" + q.text_at(0), q.text_at(1),
-                        done.value("by", std::string()), std::move(p)}});
-  }
-  q.reset();
-  out.insert(out.end(), updates.begin(), updates.end());
 }
 
 void RunCapture::add_failures(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out) {
@@ -182,6 +142,18 @@ void RunCapture::add_failures(Simulation& sim, std::int64_t end_us, std::vector<
   }
 }
 
+void RunCapture::add_faults(Simulation& sim, std::int64_t end_us, std::vector<Keyed>& out) {
+  std::uint64_t n = 0;
+  for (const auto& f : sim.fault_counter().recorded()) {
+    const std::int64_t at = engine::to_us(f.at);
+    if (at > end_us || !replayed_as_fault_line(f.fault)) continue;
+    ++n;
+    CaptureRecord r{at, "clsim:fault:v1:observed", "fault-" + std::to_string(at) + "-" + std::to_string(n), "", "",
+                    {{"fault", f.fault}, {"on", f.on}, {"nth", f.nth}}};
+    out.push_back({at, 1, (1ULL << 61) + n, std::move(r)});
+  }
+}
+
 void RunCapture::add_outcomes(engine::SqliteDb& db, std::vector<Keyed>& out) {
   auto& q = db.prepare("SELECT seq, event_id, type, campaign_id, payload, created_us FROM outbox ORDER BY seq");
   while (q.step()) {
@@ -201,10 +173,11 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
   const std::int64_t end_us = engine::to_us(sim.world().now());
   std::vector<Keyed> out;
   engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
-  add_traced(sim, db, out);
-  add_updates(db, out);
+  add_commands(out);
+  add_world_events(sim, out);
   add_engagements(sim, end_us, out);
   add_failures(sim, end_us, out);
+  add_faults(sim, end_us, out);
   add_outcomes(db, out);
   std::stable_sort(out.begin(), out.end(), [](const Keyed& a, const Keyed& b) {
     return std::tie(a.ts_us, a.tier, a.order) < std::tie(b.ts_us, b.tier, b.order);

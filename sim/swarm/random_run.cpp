@@ -122,6 +122,7 @@ RandomRunResult run_random(const RandomRunOptions& options, const std::function<
   cfg.trace_sink = options.trace_sink;
   cfg.record_faults = options.record_faults;
   cfg.observe_failures = options.observe_failures;
+  cfg.engine_capture = options.engine_capture;
   try {
     result.sim = std::make_unique<Simulation>(std::move(cfg), "clsim random workload\n" + result.plan.dump(),
                                               options.mutations);

@@ -29,6 +29,7 @@ struct RandomRunOptions {
   Duration max_time = Duration(10LL * 86400 * 1000000);  // the longest plan settles in under 4 days
   bool record_faults = false;  // keep the faults that fire as a schedule (clsim shrink)
   bool observe_failures = false;  // keep the failed outside calls (run --random --capture)
+  engine::CaptureSink* engine_capture = nullptr;  // the engines' capture sink (run --random --capture)
 };
 
 struct RandomRunResult {

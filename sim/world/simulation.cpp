@@ -56,6 +56,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   counter_.set_clock(&world_clock_);
   counter_.record(world_.config().record_faults);
   counter_.observe(world_.config().observe_failures);
+  engine_base_.capture = world_.config().engine_capture;
   if (const auto& schedule = world_.config().fault_schedule) {
     auto entries = *schedule;
     for (auto& e : entries) e.at = world_.config().start + (e.at - TimePoint{});

@@ -18,6 +18,7 @@
 #include "sim/runtime/scheduler.hpp"
 #include "sim/runtime/trace.hpp"
 #include "sim/world/coverage.hpp"
+#include "engine/ports/capture.hpp"
 #include "sim/world/crash_plan.hpp"
 
 namespace clsim::sim {
@@ -34,6 +35,9 @@ struct WorldConfig {
   std::optional<std::vector<mocks::ScheduledFault>> fault_schedule;
   bool record_faults = false;  // keep each fault that fires, as a schedule
   bool observe_failures = false;  // keep each failed outside call (clsim run --capture)
+  // Every engine's capture sink (EngineOptions::capture): the commands as each engine
+  // received them (clsim run --capture). Must outlive the world.
+  engine::CaptureSink* engine_capture = nullptr;
 };
 
 struct CheckFailure {

@@ -118,3 +118,33 @@ TEST(ReplayLog, WorldLineAfterOtherLinesIsAnError) {
       "{\"ts_us\": 1, \"type\": \"clsim:world:v1:config\", \"payload\": {}}");
   EXPECT_EQ(e, "log.jsonl:2: clsim:world:v1:config must be the first line of the log");
 }
+
+TEST(ReplayLog, FaultLinesNameAFaultWithoutAFailureLineAndFaultChangesOneTable) {
+  EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a",)"
+                     R"( "payload": {"fault": "twitter_error", "on": "POST /2/tweets"}})"),
+            "log.jsonl:1: payload.fault: 'twitter_error' is not replayed from a fault line");
+  EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a", "payload": {"fault": "bus_duplicate"}})"),
+            "log.jsonl:1: missing field payload.on");
+  EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "clsim:faults:v1:changed", "event_id": "a",)"
+                     R"( "payload": {"heal": true, "set": {}}})"),
+            "log.jsonl:1: needs payload.set (a fault table) or payload.heal (true), not both");
+  const auto log = parse_event_log(
+      R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a", "payload": {"fault": "bus_duplicate", "on": "XADD s", "nth": 2}})"
+      "\n"
+      R"({"ts_us": 2, "type": "clsim:faults:v1:changed", "event_id": "b", "payload": {"heal": true}})",
+      "log.jsonl", false);
+  ASSERT_EQ(log.lines.size(), 2u);
+  EXPECT_EQ(log.lines[0].kind, LineKind::observation);
+  EXPECT_EQ(log.lines[1].kind, LineKind::observation);
+}
+
+TEST(ReplayLog, ACommandRefusedLiveIsKeptAsAskedEvenWithFieldsMissing) {
+  const auto log = parse_event_log(
+      R"({"ts_us": 1, "type": "customer:event:v1:requested", "event_id": "e-x", "payload": {"type": "purchase", "accepted": false, "reason": "event user is required"}})",
+      "log.jsonl", false);
+  ASSERT_EQ(log.lines.size(), 1u);
+  EXPECT_FALSE(log.lines[0].payload.value("accepted", true));
+  // The same line accepted live must have its user.
+  EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "customer:event:v1:requested", "event_id": "e-x", "payload": {"type": "purchase", "accepted": true}})"),
+            "log.jsonl:1: missing field user_id");
+}
