@@ -183,6 +183,10 @@ struct EngineOptions {
   // restarts gives each start a prefix of its own, or replay would take a restarted
   // process's commands for duplicates.
   std::string capture_id_prefix;
+  // Also capture the commands the store could not take (Refusal::unavailable). A
+  // service's capture leaves them out (its client retries them); the simulator's
+  // keeps them, since their reads and writes count in its logged disk faults.
+  bool capture_unavailable = false;
 };
 
 struct EnginePorts {

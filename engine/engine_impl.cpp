@@ -10,13 +10,29 @@ namespace clsim::engine {
 
 namespace {
 // A command the store could not take changed nothing: its client tries again, and
-// a replay must not run it twice, so it is left out of the capture. Every other
-// one says whether it was accepted, so a replay can tell a refusal that timing
-// caused (the replayed world a moment behind) from one the engine would repeat.
+// a replay must not run it twice, so a service's capture leaves it out (the
+// simulator's keeps it: EngineOptions::capture_unavailable). Every other one says
+// whether it was accepted, and a refused one why and how (refusal_name), so a
+// replay can tell a refusal that timing caused (the replayed world a moment behind)
+// from one the engine would repeat.
+const char* refusal_name(Refusal r) {
+  switch (r) {
+    case Refusal::none: return "none";
+    case Refusal::invalid: return "invalid";
+    case Refusal::unknown: return "unknown";
+    case Refusal::conflict: return "conflict";
+    case Refusal::unavailable: return "unavailable";
+  }
+  return "none";
+}
+
 void finish_capture(CommandCapture& capture, const CommandResult& r, CaptureRecord record) {
-  if (r.refusal == Refusal::unavailable) return capture.discard();
+  if (r.refusal == Refusal::unavailable && !capture.keeps_unavailable()) return capture.discard();
   record.payload["accepted"] = r.ok;
-  if (!r.ok) record.payload["reason"] = r.reason;
+  if (!r.ok) {
+    record.payload["reason"] = r.reason;
+    record.payload["refusal"] = refusal_name(r.refusal);
+  }
   capture.command(std::move(record));
 }
 }  // namespace

@@ -17,6 +17,8 @@ void CommandCapture::command(CaptureRecord record) {
   held_.clear();
 }
 
+bool CommandCapture::keeps_unavailable() const { return ctx_.options.capture_unavailable; }
+
 void CommandCapture::discard() {
   in_command_ = false;
   if (!ctx_.options.capture) return;

@@ -23,6 +23,7 @@ class CommandCapture {
   // The command is not captured (what it committed, if anything, still is).
   void discard();
   void outcomes(std::vector<CaptureRecord>& records);
+  bool keeps_unavailable() const;
 
  private:
   EngineContext& ctx_;

@@ -36,8 +36,8 @@ invariants catch it; recorded in the report's "mutations".
 must reach, as a regression names what it is kept for (e.g. "sometimes
 claim_payment_owned_elsewhere"); exit 1 when it does not.)"},
     {"run",
-     R"(clsim run --random --seed N [--report F] [--html F] [--capture F] [--quiet] [--max-events N]
-                   [--mutate NAME] [--focused] [--fault S.K=V]...
+     R"(clsim run --random --seed N [--report F] [--html F] [--trace F] [--capture F] [--quiet]
+                   [--max-events N] [--mutate NAME] [--focused] [--fault S.K=V]...
                    [--crash-at P]... [--late-heal] [--kept-for "SECTION KEY"]...)",
      R"(The swarm's random workload for one seed: a random subset of faults, 1-3
 engines, random campaigns, claims, crashes; then heal and run until quiet.

@@ -18,6 +18,7 @@
 #include "sim/cli/random_flags.hpp"
 #include "sim/cli/report_files.hpp"
 #include "sim/cli/summary.hpp"
+#include "sim/cli/trace_file.hpp"
 #include "sim/swarm/random_run.hpp"
 #include "sim/swarm/required_coverage.hpp"
 #include "sim/swarm/swarm_seeds.hpp"
@@ -153,7 +154,7 @@ int merge_swarms(const SwarmFlags& f) {
 
 int random_run_command(int argc, char** argv) {
   sim::RandomRunOptions opts;
-  std::string report_path, html_path, capture_path;
+  std::string report_path, html_path, capture_path, trace_path;
   bool quiet = false, seed_given = false;
   std::vector<sim::RequiredCell> kept_for;
   Args a(argc, argv, 2);
@@ -165,6 +166,7 @@ int random_run_command(int argc, char** argv) {
     else if (arg == "--report") report_path = a.value(arg);
     else if (arg == "--html") html_path = a.value(arg);
     else if (arg == "--capture") capture_path = a.value(arg);
+    else if (arg == "--trace") trace_path = a.value(arg);
     else if (arg == "--quiet") quiet = true;
     else if (arg == "--max-events") opts.max_events = a.u64(arg);
     else if (arg == "--mutate") read_mutation(a.value(arg), opts.mutations);
@@ -172,6 +174,12 @@ int random_run_command(int argc, char** argv) {
     else throw UsageError("unexpected argument '" + arg + "' for run --random");
   }
   if (!seed_given) throw UsageError("run --random needs --seed N");
+  std::unique_ptr<TraceFile> trace_file;
+  if (!trace_path.empty()) {
+    trace_file = std::make_unique<TraceFile>(trace_path, "clsim run --random");
+    if (!trace_file->ok()) return 2;
+    opts.trace_sink = [file = trace_file.get()](const std::string& line) { file->write(line); };
+  }
   std::unique_ptr<CaptureFile> capture;
   if (!capture_path.empty()) {
     capture = std::make_unique<CaptureFile>(capture_path);
@@ -187,7 +195,7 @@ int random_run_command(int argc, char** argv) {
     std::fprintf(stderr, "clsim run --random: %s\n", result.error.c_str());
     return opts.bias.extra_faults.empty() ? 3 : 2;  // a bad --fault is bad input
   }
-  int capture_failed = 0;
+  int capture_failed = trace_file && !trace_file->commit() ? 2 : 0;
   std::string cap_error;
   if (capture && !capture->commit(result.sim.get(), &cap_error)) {
     std::fprintf(stderr, "clsim run --random: %s\n", cap_error.c_str());

@@ -33,7 +33,7 @@ bool DiskFile::dead() const { return power_epoch_ != disk_.power_epoch(); }
 
 int DiskFile::read(void* out, int bytes, std::int64_t offset) {
   if (bytes < 0 || offset < 0 || dead()) return SQLITE_IOERR_READ;
-  if (disk_.inject_ioerr("read", name_)) return SQLITE_IOERR_READ;
+  if (disk_.inject_ioerr("read", name_, harness_)) return SQLITE_IOERR_READ;
   auto* dst = static_cast<std::uint8_t*>(out);
   const std::size_t got = node_->image.read(std::uint64_t(offset), dst, std::size_t(bytes));
   if (got < std::size_t(bytes)) {
@@ -47,7 +47,7 @@ int DiskFile::read(void* out, int bytes, std::int64_t offset) {
 int DiskFile::write(const void* data, int bytes, std::int64_t offset) {
   if (bytes < 0 || offset < 0 || dead()) return SQLITE_IOERR_WRITE;
   if (disk_.frozen()) return SQLITE_IOERR_WRITE;
-  if (disk_.inject_ioerr("write", name_)) return SQLITE_IOERR_WRITE;
+  if (disk_.inject_ioerr("write", name_, harness_)) return SQLITE_IOERR_WRITE;
   if (std::uint64_t(offset) + std::uint64_t(bytes) > node_->image.size() && disk_.inject_full()) return SQLITE_FULL;
   node_->image.write(std::uint64_t(offset), static_cast<const std::uint8_t*>(data), std::size_t(bytes));
   ++node_->writes;
@@ -62,7 +62,7 @@ int DiskFile::truncate(std::int64_t size_bytes) {
 
 int DiskFile::sync() {
   if (disk_.frozen() || dead()) return SQLITE_IOERR_FSYNC;
-  if (disk_.inject_ioerr("sync", name_)) return SQLITE_IOERR_FSYNC;
+  if (disk_.inject_ioerr("sync", name_, harness_)) return SQLITE_IOERR_FSYNC;
   node_->image.sync();
   ++node_->syncs;
   disk_.count_sync();

@@ -38,6 +38,11 @@ class DiskFile {
   DiskFile& operator=(const DiskFile&) = delete;
 
   const std::string& name() const { return name_; }
+  // A harness file (the checker's, a script's queries, a replay's lookups): its I/O
+  // errors are decided under their own subject ("read FILE (harness)"), so a fault
+  // schedule's count of the engine's reads does not depend on how often the
+  // harness looked.
+  void set_harness(bool on) { harness_ = on; }
   // Opened before the last power loss: its process died with the power, so
   // every call fails with SQLITE_IOERR_* and its locks and WAL index are gone.
   bool dead() const;
@@ -67,6 +72,7 @@ class DiskFile {
   std::uint64_t id_;
   std::uint64_t power_epoch_;
   bool delete_on_close_;
+  bool harness_ = false;
   int lock_level_ = 0;
   std::shared_ptr<SharedMemory> shm_;  // the WAL index this handle mapped, if any
 };

@@ -11,17 +11,19 @@ SimDisk::SimDisk(std::function<engine::TimePoint()> now, engine::Random& randomn
                  mocks::FaultCounter& counter)
     : now_(std::move(now)), randomness_(randomness), fault_rng_(fault_rng), counter_(counter) {
   vfs_ = std::make_unique<SimVfs>(*this);
+  harness_vfs_ = std::make_unique<SimVfs>(*this, true);
 }
 
 SimDisk::~SimDisk() = default;
 
 const std::string& SimDisk::vfs_name() const { return vfs_->name(); }
+const std::string& SimDisk::harness_vfs_name() const { return harness_vfs_->name(); }
 
-bool SimDisk::inject_ioerr(const char* op, const std::string& file) {
+bool SimDisk::inject_ioerr(const char* op, const std::string& file, bool harness_file) {
   // No draw unless the fault is on, so switching it on mid-run is the only
   // thing that moves the fault stream; a schedule decides whatever the rate.
-  if (faults_.ioerr_rate <= 0.0 && !counter_.scheduled()) return false;
-  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, [&] { return mocks::FaultCounter::Call{"disk_ioerr", op + (" " + file)}; }))
+  if (harness_ || (faults_.ioerr_rate <= 0.0 && !counter_.scheduled())) return false;
+  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, [&] { return mocks::FaultCounter::Call{"disk_ioerr", op + (" " + file) + (harness_file ? " (harness)" : "")}; }))
     return false;
   counter_.add("disk_ioerr");
   return true;

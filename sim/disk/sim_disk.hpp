@@ -1,7 +1,8 @@
 // The simulated disk of one world: named files whose writes stay volatile until
 // xSync, power loss (optionally tearing the last write at sector granularity),
 // injected I/O faults, and a SQLite VFS over it all, registered under a name
-// unique in the process. Engines open their database with `vfs_name()`.
+// unique in the process. Engines open their database with `vfs_name()`, the
+// harness (checker, scripts' queries, replay lookups) with `harness_vfs_name()`.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -59,9 +60,27 @@ class SimDisk {
   // The registered VFS name, for sqlite3_open_v2. Differs between disks and
   // between runs of a swarm, so it must never reach a trace.
   const std::string& vfs_name() const;
+  // The same files through a second VFS whose I/O-error decisions are named
+  // "<op> <file> (harness)": the harness's reads keep their own count.
+  const std::string& harness_vfs_name() const;
 
   void set_faults(const DiskFaults& f) { faults_ = f; }
   const DiskFaults& faults() const { return faults_; }
+
+  // The harness's own reads (a replay looking up a campaign's first tweet) while
+  // one lives: no I/O-error decision is made for them, so they neither fail nor
+  // shift which decision a logged disk fault names.
+  class HarnessReads {
+   public:
+    explicit HarnessReads(SimDisk& d) : d_(d), was_(d.harness_) { d_.harness_ = true; }
+    ~HarnessReads() { d_.harness_ = was_; }
+    HarnessReads(const HarnessReads&) = delete;
+    HarnessReads& operator=(const HarnessReads&) = delete;
+
+   private:
+    SimDisk& d_;
+    bool was_;
+  };
 
   // While frozen, writes, truncates, syncs and deletes fail with SQLITE_IOERR_*
   // and change nothing (not counted as faults). Freeze around closing a crashed
@@ -100,7 +119,7 @@ class SimDisk {
 
  private:
   friend class DiskFile;
-  bool inject_ioerr(const char* op, const std::string& file);
+  bool inject_ioerr(const char* op, const std::string& file, bool harness_file);
   bool inject_full();
   void count_sync() { ++syncs_; }
   // Drops `name` if it still names `node` (a delete-on-close handle closing).
@@ -112,12 +131,13 @@ class SimDisk {
   mocks::FaultCounter& counter_;
   DiskFaults faults_;
   bool frozen_ = false;
+  bool harness_ = false;
   std::map<std::string, std::shared_ptr<DiskNode>> files_;
   std::uint64_t next_handle_id_ = 1;
   std::uint64_t next_temp_ = 1;
   std::uint64_t syncs_ = 0;
   std::uint64_t power_epoch_ = 0;
-  std::unique_ptr<SimVfs> vfs_;
+  std::unique_ptr<SimVfs> vfs_, harness_vfs_;
 };
 
 }  // namespace clsim::sim

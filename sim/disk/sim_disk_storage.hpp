@@ -10,14 +10,17 @@ namespace clsim::sim {
 
 class SimDiskStorage final : public engine::Storage {
  public:
-  SimDiskStorage(SimDisk& disk, std::string path) : disk_(disk), path_(std::move(path)) {}
+  // `harness`: through the disk's harness VFS (SimDisk::harness_vfs_name).
+  SimDiskStorage(SimDisk& disk, std::string path, bool harness = false)
+      : disk_(disk), path_(std::move(path)), harness_(harness) {}
   std::unique_ptr<engine::SqliteDb> open(bool create) override {
-    return std::make_unique<engine::SqliteDb>(path_, disk_.vfs_name(), create);
+    return std::make_unique<engine::SqliteDb>(path_, harness_ ? disk_.harness_vfs_name() : disk_.vfs_name(), create);
   }
 
  private:
   SimDisk& disk_;
   std::string path_;
+  bool harness_;
 };
 
 }  // namespace clsim::sim

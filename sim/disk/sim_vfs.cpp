@@ -19,7 +19,8 @@ struct VfsFile {
 };
 
 DiskFile& handle(sqlite3_file* f) { return *reinterpret_cast<VfsFile*>(f)->file; }
-SimDisk& disk_of(sqlite3_vfs* vfs) { return *static_cast<SimDisk*>(vfs->pAppData); }
+SimDisk& disk_of(sqlite3_vfs* vfs) { return *static_cast<SimVfs::App*>(vfs->pAppData)->disk; }
+bool harness_vfs(sqlite3_vfs* vfs) { return static_cast<SimVfs::App*>(vfs->pAppData)->harness; }
 
 // Milliseconds from the Julian day epoch (-4713-11-24 12:00 UTC) to 1970-01-01.
 constexpr sqlite3_int64 kUnixEpochJulianMs = 210866760000000LL;
@@ -127,6 +128,7 @@ int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, 
       file = disk.open(name, how, rc);
     }
     if (!file) return rc;
+    file->set_harness(harness_vfs(vfs));
     vf->file = file.release();
     vf->base.pMethods = &kIoMethods;
     if (out_flags) *out_flags = flags;
@@ -196,12 +198,12 @@ std::string next_vfs_name() {
 
 }  // namespace
 
-SimVfs::SimVfs(SimDisk& disk) : name_(next_vfs_name()) {
+SimVfs::SimVfs(SimDisk& disk, bool harness) : name_(next_vfs_name()), app_{&disk, harness} {
   vfs_.iVersion = 3;
   vfs_.szOsFile = int(sizeof(VfsFile));
   vfs_.mxPathname = 512;
   vfs_.zName = name_.c_str();
-  vfs_.pAppData = &disk;
+  vfs_.pAppData = &app_;
   vfs_.xOpen = x_open;
   vfs_.xDelete = x_delete;
   vfs_.xAccess = x_access;

@@ -13,15 +13,23 @@ class SimDisk;
 
 class SimVfs {
  public:
-  explicit SimVfs(SimDisk& disk);
+  // `harness`: the files it opens are the harness's (DiskFile::harness()).
+  explicit SimVfs(SimDisk& disk, bool harness = false);
   ~SimVfs();
   SimVfs(const SimVfs&) = delete;
   SimVfs& operator=(const SimVfs&) = delete;
 
   const std::string& name() const { return name_; }
 
+  // What the VFS callbacks find in pAppData.
+  struct App {
+    SimDisk* disk;
+    bool harness;
+  };
+
  private:
   std::string name_;
+  App app_;
   sqlite3_vfs vfs_{};
   bool registered_ = false;
 };

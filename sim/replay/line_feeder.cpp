@@ -68,8 +68,7 @@ void LineFeeder::arm_failures(const std::vector<LogLine>& lines, std::int64_t sh
 }
 
 void LineFeeder::feed(const LogLine& l) {
-  // A command refused live changed nothing there: it is in the log as asked, not replayed.
-  if (l.kind == LineKind::command && !l.payload.value("accepted", true)) return;
+  if (l.kind == LineKind::command && !l.payload.value("accepted", true)) return refused_live(l);
   if (l.kind == LineKind::command) return command(l);
   if (l.type == "twitter:engagement:v1:observed") return engagement(l, kEngagementAttempts);
   if (l.type == "engine:crash:v1:observed") {
@@ -101,6 +100,23 @@ void LineFeeder::command(const LogLine& l, Duration waited) {
   refuse(l, accepted_live ? r.reason + " (accepted live)" : r.reason);
 }
 
+// A command refused live is applied again and should be refused again (listed
+// "... (refused live too)"); one the replay accepts is listed as a mismatch. Its
+// reads before refusing count in the logged disk faults, so skipping it would move
+// them. A customer event refused as invalid is not applied: the capture may have
+// given it the id it lacked.
+void LineFeeder::refused_live(const LogLine& l) {
+  if (l.type == "customer:event:v1:requested" && l.payload.value("refusal", std::string()) == "invalid") return;
+  engine::CommandResult r;
+  try {
+    r = apply(l);
+  } catch (const nlohmann::json::exception&) {
+    return refuse(l, "malformed (refused live too)");
+  }
+  if (r.ok) return refuse(l, "refused live (" + l.payload.value("reason", std::string()) + "), accepted here");
+  refuse(l, r.reason + " (refused live too)");
+}
+
 engine::CommandResult LineFeeder::apply(const LogLine& l) {
   const json& p = l.payload;
   engine::CommandResult r;
@@ -122,6 +138,7 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
     if (p.contains("claim_window_us")) u.claim_window = Duration(p["claim_window_us"].get<std::int64_t>());
     std::string by = l.user_id;
     if (by.empty()) {
+      const SimDisk::HarnessReads harness(sim_.disk());
       const auto c = sim_.reader().campaign(l.campaign_id);
       by = c ? c->owner : std::string();
     }
@@ -151,6 +168,7 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
 void LineFeeder::engagement(const LogLine& l, int attempts_left) {
   auto known = first_tweet_.find(l.campaign_id);
   if (known == first_tweet_.end()) {
+    const SimDisk::HarnessReads harness(sim_.disk());
     const auto c = sim_.reader().campaign(l.campaign_id);
     if (c && c->first_tweet_id) known = first_tweet_.emplace(l.campaign_id, *c->first_tweet_id).first;
   }
@@ -213,7 +231,8 @@ void LineFeeder::faults_changed(const LogLine& l) {
 void LineFeeder::redeliver(const LogLine& l) {
   const auto it = ordinal_of_event_.find(l.event_id);
   const int k = it == ordinal_of_event_.end() ? 0 : it->second;
-  engine::SqliteDb db(Simulation::kDatabase, sim_.disk().vfs_name(), false);
+  const SimDisk::HarnessReads harness(sim_.disk());
+  engine::SqliteDb db(Simulation::kDatabase, sim_.disk().harness_vfs_name(), false);
   auto& q = db.prepare("SELECT event_id, type, payload FROM outbox WHERE campaign_id = ? AND type = ? ORDER BY seq");
   q.bind(1, l.campaign_id).bind(2, l.type);
   int i = 0;

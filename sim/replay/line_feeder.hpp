@@ -27,6 +27,7 @@ class LineFeeder {
 
  private:
   void command(const LogLine& l, Duration waited = Duration(0));
+  void refused_live(const LogLine& l);
   engine::CommandResult apply(const LogLine& l);
   void engagement(const LogLine& l, int attempts_left);
   void crash(const LogLine& l);

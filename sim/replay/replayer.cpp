@@ -52,24 +52,6 @@ std::vector<mocks::ScheduledFault> logged_faults(const EventLog& log, std::int64
   return out;
 }
 
-// Feeds the lines sharing one timestamp in log order, then schedules the next
-// group: one chain of world events, so equal times never reorder by tie-break.
-struct Chain {
-  Simulation& sim;
-  LineFeeder& feeder;
-  const std::vector<LogLine>& lines;
-  std::int64_t& fed;
-  void step(std::size_t i) {
-    const std::int64_t ts = lines[i].ts_us;
-    for (; i < lines.size() && lines[i].ts_us == ts; ++i, ++fed) feeder.feed(lines[i]);
-    if (i >= lines.size()) return;
-    sim.world().scheduler().schedule(Duration(lines[i].ts_us - ts), 0, engine::TimerKind::foreground, "replay:line",
-                                     [this, i](boost::system::error_code ec) {
-                                       if (!ec) step(i);
-                                     });
-  }
-};
-
 }  // namespace
 
 std::string failure_signature(Simulation& sim) {
@@ -113,13 +95,17 @@ ReplayResult replay_log(const EventLog& log, const ReplayOptions& options) {
 
   LineFeeder feeder(*sim, result.refusals, options.match_window);
   feeder.arm_failures(log.lines, result.shift_us, options.match_window);
-  Chain chain{*sim, feeder, log.lines, result.lines_fed};
-  if (!log.lines.empty())
-    sim->world().scheduler().schedule(Duration(log.lines.front().ts_us - log_start), 0, engine::TimerKind::foreground,
-                                      "replay:line", [&chain](boost::system::error_code ec) {
-                                        if (!ec) chain.step(0);
-                                      });
+  // Each instant's lines are fed in log order after everything else due at that
+  // instant, as a script's commands are (run_for processes what is due first): a
+  // timer would take a seeded place among the engine's timers instead.
   World& world = sim->world();
+  for (std::size_t i = 0; i < log.lines.size() && world.fatal().empty();) {
+    const std::int64_t ts = log.lines[i].ts_us;
+    const TimePoint at = engine::from_us(ts + result.shift_us);
+    if (at > world.now()) world.run_for(at - world.now());
+    if (!world.fatal().empty() || world.now() < at) break;  // the deadline came first
+    for (; i < log.lines.size() && log.lines[i].ts_us == ts; ++i, ++result.lines_fed) feeder.feed(log.lines[i]);
+  }
   const bool quiet = world.run_until_quiet();
   if (world.fatal().empty()) sim->invariants().final_check(quiet);
   result.divergences = find_divergences(log.lines, engine_outcomes(*sim), result.shift_us);

@@ -172,7 +172,7 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
   const WorldConfig& cfg = sim.world().config();
   const std::int64_t end_us = engine::to_us(sim.world().now());
   std::vector<Keyed> out;
-  engine::SqliteDb db(Simulation::kDatabase, sim.disk().vfs_name(), false);
+  engine::SqliteDb db(Simulation::kDatabase, sim.disk().harness_vfs_name(), false);
   add_commands(out);
   add_world_events(sim, out);
   add_engagements(sim, end_us, out);

@@ -57,6 +57,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   counter_.record(world_.config().record_faults);
   counter_.observe(world_.config().observe_failures);
   engine_base_.capture = world_.config().engine_capture;
+  engine_base_.capture_unavailable = engine_base_.capture != nullptr;
   if (const auto& schedule = world_.config().fault_schedule) {
     auto entries = *schedule;
     for (auto& e : entries) e.at = world_.config().start + (e.at - TimePoint{});
@@ -65,6 +66,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   disk_ = std::make_unique<SimDisk>([this] { return world_.now(); }, world_.stream("disk.sqlite"),
                                     world_.stream("disk.faults"), counter_);
   storage_ = std::make_unique<SimDiskStorage>(*disk_, kDatabase);
+  harness_storage_ = std::make_unique<SimDiskStorage>(*disk_, kDatabase, true);
   if (w.contains("audience")) {
     const std::string err = mocks::merge_audience(twitter_base_.audience, audience_knobs(w["audience"]));
     if (!err.empty()) throw std::invalid_argument("world." + err);
@@ -90,7 +92,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   const int engines = w.value("engines", 1);
   for (int n = 1; n <= engines; ++n) hosts_.push_back(std::make_unique<EngineHost>(*this, n));
   for (auto& h : hosts_) h->start();
-  reader_ = std::make_unique<engine::StoreReader>(*storage_);
+  reader_ = std::make_unique<engine::StoreReader>(*harness_storage_);
   hub_->set_resync([this](const std::string& id, std::int64_t after) { return reader_->updates_since(id, after); });
   hub_->set_sometimes([this](const char* name) { world_.coverage().sometimes(name); });
   checker_ = std::make_unique<InvariantChecker>(*this);
@@ -182,7 +184,7 @@ void Simulation::crash(int n, std::optional<Duration> restart_after) {
     reader_.reset();
     disk_->set_frozen(false);
     disk_->power_loss(world_.stream("disk.power"));
-    reader_ = std::make_unique<engine::StoreReader>(*storage_);
+    reader_ = std::make_unique<engine::StoreReader>(*harness_storage_);
     world_.trace().append(engine::to_us(world_.now()), 0, "power_loss");
   }
   disk_->set_frozen(false);

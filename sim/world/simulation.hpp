@@ -95,7 +95,8 @@ class Simulation {
   SimClock world_clock_;
   nlohmann::ordered_json faults_ = nlohmann::ordered_json::object();
   std::unique_ptr<SimDisk> disk_;
-  std::unique_ptr<SimDiskStorage> storage_;  // the database file on disk_, for every engine and the reader
+  std::unique_ptr<SimDiskStorage> storage_;  // the database file on disk_, for every engine
+  std::unique_ptr<SimDiskStorage> harness_storage_;  // the same file through the harness VFS, for the reader
   std::unique_ptr<mocks::TwitterService> twitter_;
   std::unique_ptr<mocks::HederaService> hedera_;
   mocks::RedisMock redis_;
