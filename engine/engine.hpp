@@ -58,6 +58,9 @@ enum class Refusal {
   conflict,     // the engine's rules refuse it now (wrong state, owner, a second claim)
   unavailable,  // the store failed (busy, I/O, full): nothing was written; retry later
 };
+// "ok" (none), "invalid", "unknown", "conflict", "unavailable": a metric's result
+// label, a capture's payload.refusal.
+const char* to_string(Refusal r);
 
 // A refusal is a value with a reason naming the field or rule, never an exception.
 struct CommandResult {

@@ -12,30 +12,30 @@ namespace {
 // A command the store could not take changed nothing: its client tries again, and
 // a replay must not run it twice, so a service's capture leaves it out (the
 // simulator's keeps it: EngineOptions::capture_unavailable). Every other one says
-// whether it was accepted, and a refused one why and how (refusal_name), so a
+// whether it was accepted, and a refused one why and how (to_string(Refusal)), so a
 // replay can tell a refusal that timing caused (the replayed world a moment behind)
 // from one the engine would repeat.
-const char* refusal_name(Refusal r) {
-  switch (r) {
-    case Refusal::none: return "none";
-    case Refusal::invalid: return "invalid";
-    case Refusal::unknown: return "unknown";
-    case Refusal::conflict: return "conflict";
-    case Refusal::unavailable: return "unavailable";
-  }
-  return "none";
-}
-
 void finish_capture(CommandCapture& capture, const CommandResult& r, CaptureRecord record) {
   if (r.refusal == Refusal::unavailable && !capture.keeps_unavailable()) return capture.discard();
   record.payload["accepted"] = r.ok;
   if (!r.ok) {
     record.payload["reason"] = r.reason;
-    record.payload["refusal"] = refusal_name(r.refusal);
+    record.payload["refusal"] = to_string(r.refusal);
   }
   capture.command(std::move(record));
 }
 }  // namespace
+
+const char* to_string(Refusal r) {
+  switch (r) {
+    case Refusal::none: return "ok";
+    case Refusal::invalid: return "invalid";
+    case Refusal::unknown: return "unknown";
+    case Refusal::conflict: return "conflict";
+    case Refusal::unavailable: return "unavailable";
+  }
+  return "conflict";
+}
 
 Engine::Engine(EnginePorts ports, EngineOptions options)
     : impl_(std::make_unique<EngineImpl>(ports, std::move(options))) {}

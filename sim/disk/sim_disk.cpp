@@ -19,11 +19,22 @@ SimDisk::~SimDisk() = default;
 const std::string& SimDisk::vfs_name() const { return vfs_->name(); }
 const std::string& SimDisk::harness_vfs_name() const { return harness_vfs_->name(); }
 
+namespace {
+constexpr std::string_view kHarnessMark = " (harness)";
+}  // namespace
+
+bool SimDisk::harness_subject(const std::string& on) {
+  return on.size() >= kHarnessMark.size() && on.compare(on.size() - kHarnessMark.size(), kHarnessMark.size(), kHarnessMark) == 0;
+}
+
 bool SimDisk::inject_ioerr(const char* op, const std::string& file, bool harness_file) {
   // No draw unless the fault is on, so switching it on mid-run is the only
   // thing that moves the fault stream; a schedule decides whatever the rate.
-  if (harness_ || (faults_.ioerr_rate <= 0.0 && !counter_.scheduled())) return false;
-  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, [&] { return mocks::FaultCounter::Call{"disk_ioerr", op + (" " + file) + (harness_file ? " (harness)" : "")}; }))
+  if (faults_.ioerr_rate <= 0.0 && !counter_.scheduled()) return false;
+  const auto call = [&] {
+    return mocks::FaultCounter::Call{"disk_ioerr", op + (" " + file) + (harness_file ? std::string(kHarnessMark) : "")};
+  };
+  if (!counter_.decide(fault_rng_, faults_.ioerr_rate, call))
     return false;
   counter_.add("disk_ioerr");
   return true;

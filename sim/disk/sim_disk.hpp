@@ -63,24 +63,11 @@ class SimDisk {
   // The same files through a second VFS whose I/O-error decisions are named
   // "<op> <file> (harness)": the harness's reads keep their own count.
   const std::string& harness_vfs_name() const;
+  // Whether a fault decision's subject is a harness file's (see harness_vfs_name).
+  static bool harness_subject(const std::string& on);
 
   void set_faults(const DiskFaults& f) { faults_ = f; }
   const DiskFaults& faults() const { return faults_; }
-
-  // The harness's own reads (a replay looking up a campaign's first tweet) while
-  // one lives: no I/O-error decision is made for them, so they neither fail nor
-  // shift which decision a logged disk fault names.
-  class HarnessReads {
-   public:
-    explicit HarnessReads(SimDisk& d) : d_(d), was_(d.harness_) { d_.harness_ = true; }
-    ~HarnessReads() { d_.harness_ = was_; }
-    HarnessReads(const HarnessReads&) = delete;
-    HarnessReads& operator=(const HarnessReads&) = delete;
-
-   private:
-    SimDisk& d_;
-    bool was_;
-  };
 
   // While frozen, writes, truncates, syncs and deletes fail with SQLITE_IOERR_*
   // and change nothing (not counted as faults). Freeze around closing a crashed
@@ -131,7 +118,6 @@ class SimDisk {
   mocks::FaultCounter& counter_;
   DiskFaults faults_;
   bool frozen_ = false;
-  bool harness_ = false;
   std::map<std::string, std::shared_ptr<DiskNode>> files_;
   std::uint64_t next_handle_id_ = 1;
   std::uint64_t next_temp_ = 1;

@@ -13,7 +13,7 @@ class SimDisk;
 
 class SimVfs {
  public:
-  // `harness`: the files it opens are the harness's (DiskFile::harness()).
+  // `harness`: the files it opens are the harness's (DiskFile::set_harness).
   explicit SimVfs(SimDisk& disk, bool harness = false);
   ~SimVfs();
   SimVfs(const SimVfs&) = delete;

@@ -135,8 +135,7 @@ LogLine read_log_line(const LineFields& f, int number, std::int64_t ts, std::str
   if (l.payload.contains("accepted") && !l.payload["accepted"].is_boolean())
     f.fail("field payload.accepted must be true or false, got " + l.payload["accepted"].dump());
   // A command the engine refused is a record of what it was asked, as asked: its
-  // fields may be missing or malformed (that may be why it was refused), and a
-  // replay does not apply it.
+  // fields may be missing or malformed (that may be why it was refused).
   if (kind == LineKind::command && !l.payload.value("accepted", true)) return l;
   check_payload(l, f);
   return l;

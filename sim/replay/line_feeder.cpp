@@ -100,20 +100,20 @@ void LineFeeder::command(const LogLine& l, Duration waited) {
   refuse(l, accepted_live ? r.reason + " (accepted live)" : r.reason);
 }
 
-// A command refused live is applied again and should be refused again (listed
-// "... (refused live too)"); one the replay accepts is listed as a mismatch. Its
-// reads before refusing count in the logged disk faults, so skipping it would move
-// them. A customer event refused as invalid is not applied: the capture may have
-// given it the id it lacked.
+// A command refused live is listed again as refused live too. One refused as
+// invalid touched nothing and is not applied; any other read the store before it
+// was refused, and those reads count in the logged disk faults, so it is applied
+// again: refused again as expected, or listed as accepted here.
 void LineFeeder::refused_live(const LogLine& l) {
-  if (l.type == "customer:event:v1:requested" && l.payload.value("refusal", std::string()) == "invalid") return;
+  const std::string live_reason = l.payload.value("reason", std::string());
+  if (l.payload.value("refusal", std::string()) == "invalid") return refuse(l, live_reason + " (refused live too)");
   engine::CommandResult r;
   try {
     r = apply(l);
   } catch (const nlohmann::json::exception&) {
     return refuse(l, "malformed (refused live too)");
   }
-  if (r.ok) return refuse(l, "refused live (" + l.payload.value("reason", std::string()) + "), accepted here");
+  if (r.ok) return refuse(l, "refused live (" + live_reason + "), accepted here");
   refuse(l, r.reason + " (refused live too)");
 }
 
@@ -138,7 +138,6 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
     if (p.contains("claim_window_us")) u.claim_window = Duration(p["claim_window_us"].get<std::int64_t>());
     std::string by = l.user_id;
     if (by.empty()) {
-      const SimDisk::HarnessReads harness(sim_.disk());
       const auto c = sim_.reader().campaign(l.campaign_id);
       by = c ? c->owner : std::string();
     }
@@ -168,7 +167,6 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
 void LineFeeder::engagement(const LogLine& l, int attempts_left) {
   auto known = first_tweet_.find(l.campaign_id);
   if (known == first_tweet_.end()) {
-    const SimDisk::HarnessReads harness(sim_.disk());
     const auto c = sim_.reader().campaign(l.campaign_id);
     if (c && c->first_tweet_id) known = first_tweet_.emplace(l.campaign_id, *c->first_tweet_id).first;
   }
@@ -206,13 +204,15 @@ void LineFeeder::crash(const LogLine& l) {
   if (armed != crash_order_of_line_.end()) {
     const std::size_t handle = armed->second;
     sim_.world().scheduler().schedule(kCrashPointWait, 0, engine::TimerKind::foreground, "replay:crash",
-                                      [this, l, handle](boost::system::error_code ec) {
-                                        if (ec || !sim_.world().crash_plan().disarm(handle)) return;
-                                        sim_.crash(int(l.payload.value("engine", std::int64_t(1))),
-                                                   Duration(l.payload.value("restart_after_us", std::int64_t(0))));
+                                      [this, n, l, handle](boost::system::error_code ec) {
+                                        if (!ec && sim_.world().crash_plan().disarm(handle)) crash_now(n, l);
                                       });
     return;
   }
+  crash_now(n, l);
+}
+
+void LineFeeder::crash_now(int n, const LogLine& l) {
   // "restart": false (an extension clsim writes) leaves the engine down.
   if (!l.payload.value("restart", true)) return sim_.crash(n, std::nullopt);
   sim_.crash(n, Duration(l.payload.value("restart_after_us", std::int64_t(0))));
@@ -231,7 +231,6 @@ void LineFeeder::faults_changed(const LogLine& l) {
 void LineFeeder::redeliver(const LogLine& l) {
   const auto it = ordinal_of_event_.find(l.event_id);
   const int k = it == ordinal_of_event_.end() ? 0 : it->second;
-  const SimDisk::HarnessReads harness(sim_.disk());
   engine::SqliteDb db(Simulation::kDatabase, sim_.disk().harness_vfs_name(), false);
   auto& q = db.prepare("SELECT event_id, type, payload FROM outbox WHERE campaign_id = ? AND type = ? ORDER BY seq");
   q.bind(1, l.campaign_id).bind(2, l.type);

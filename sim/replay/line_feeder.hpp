@@ -1,6 +1,7 @@
 // Applies one log line to a running Simulation: commands go to the engine,
 // engagements to the Twitter mock (once the campaign has a first tweet), crash
-// lines crash and restart an engine (at the crash point they name), and a repeated recorded outcome redelivers
+// lines crash and restart an engine (at the crash point they name), fault-change
+// lines change the fault knobs, and a repeated recorded outcome redelivers
 // the engine's own bus message as a duplicate.
 #pragma once
 #include <map>
@@ -31,6 +32,7 @@ class LineFeeder {
   engine::CommandResult apply(const LogLine& l);
   void engagement(const LogLine& l, int attempts_left);
   void crash(const LogLine& l);
+  void crash_now(int engine_no, const LogLine& l);
   void arm_crash_point(const LogLine& l, std::int64_t shift_us);
   void faults_changed(const LogLine& l);
   void redeliver(const LogLine& l);

@@ -146,7 +146,8 @@ void RunCapture::add_faults(Simulation& sim, std::int64_t end_us, std::vector<Ke
   std::uint64_t n = 0;
   for (const auto& f : sim.fault_counter().recorded()) {
     const std::int64_t at = engine::to_us(f.at);
-    if (at > end_us || !replayed_as_fault_line(f.fault)) continue;
+    // The harness's reads are not the engine's: a replay's harness reads elsewhere.
+    if (at > end_us || !replayed_as_fault_line(f.fault) || SimDisk::harness_subject(f.on)) continue;
     ++n;
     CaptureRecord r{at, "clsim:fault:v1:observed", "fault-" + std::to_string(at) + "-" + std::to_string(n), "", "",
                     {{"fault", f.fault}, {"on", f.on}, {"nth", f.nth}}};

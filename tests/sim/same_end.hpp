@@ -29,8 +29,6 @@ inline void expect_replays_to_the_same_end(const std::string& capture, Simulatio
                                       << re.divergences[0].type;
   auto& a = run;
   auto& b = *re.sim;
-  // The comparison's reads are the test's: no I/O error is decided for them.
-  const SimDisk::HarnessReads quiet_a(a.disk()), quiet_b(b.disk());
   const auto campaigns = a.reader().campaigns();
   const auto rule_campaigns = a.reader().rule_campaigns();
   const auto replayed_rules = b.reader().rule_campaigns();

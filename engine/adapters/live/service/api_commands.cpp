@@ -12,17 +12,6 @@ namespace {
 constexpr int kStoreRetriesMax = 6;  // 20 ms doubling: about 1.3 s in all
 constexpr auto kStoreRetryFirst = std::chrono::milliseconds(20);
 
-const char* result_name(engine::Refusal r) {
-  switch (r) {
-    case engine::Refusal::none: return "ok";
-    case engine::Refusal::invalid: return "invalid";
-    case engine::Refusal::unknown: return "unknown";
-    case engine::Refusal::conflict: return "conflict";
-    case engine::Refusal::unavailable: return "unavailable";
-  }
-  return "conflict";
-}
-
 HttpResponse bad(const HttpRequest& req, const BadField& b) {
   return error_response(req, http::status::bad_request, b.message, b.field);
 }
@@ -60,7 +49,7 @@ void Api::command(const char* name, Call call, Done done, int attempt) {
     });
     return;
   }
-  ctx_.metrics.add("clsim_commands_total", {{"command", name}, {"result", result_name(r.refusal)}});
+  ctx_.metrics.add("clsim_commands_total", {{"command", name}, {"result", engine::to_string(r.refusal)}});
   done(r);
 }
 
