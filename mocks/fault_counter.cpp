@@ -14,7 +14,7 @@ bool FaultCounter::decide_tracked(bool drawn, const Call& call) {
     fire = true;
     forced_.clear();
   }
-  if (recorder_) recorder_->decision(call.key, call.on, now, fire);
+  if (recorder_) recorder_->decision(call.key, call.on, now, fire, caller_ ? caller_() : 0);
   return fire;
 }
 

@@ -4,6 +4,7 @@
 // run can record its fault decisions or take them from a schedule instead.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@ struct ObservedFailure {
   bool apply_effect = false;  // the call took effect, then answered the failure
   std::string fault;          // the random decision that failed it (report key), "" for a rate limit
   int call_nth = 0;           // 1-based: which call to this endpoint (Hedera: submit) at that instant
+  int engine = 0;             // the engine that made the call (0: not known)
 };
 
 // Numbers the calls to one endpoint made at one instant (1, 2, ...), so a failure
@@ -74,6 +76,9 @@ class FaultCounter {
 
   // The virtual clock that dates decisions (none: every decision at time zero).
   void set_clock(const engine::Clock* clock) { clock_ = clock; }
+  // Who makes the current call (an engine's number, 0 for the world), so what is
+  // recorded or observed names its engine.
+  void set_caller(std::function<int()> caller) { caller_ = std::move(caller); }
   void install_schedule(std::vector<ScheduledFault> entries);
   // Replay of a logged failure under a schedule: the next decision named `key`
   // fires (drawn as always), so the call fails through the path that failed it in
@@ -94,7 +99,9 @@ class FaultCounter {
   void observe(bool on) { observing_ = on; }
   bool observing() const { return observing_; }
   void note_failure(ObservedFailure f) {
-    if (observing_) failures_.push_back(std::move(f));
+    if (!observing_) return;
+    if (f.engine == 0 && caller_) f.engine = caller_();
+    failures_.push_back(std::move(f));
   }
   const std::vector<ObservedFailure>& failures() const { return failures_; }
 
@@ -103,6 +110,7 @@ class FaultCounter {
 
   std::map<std::string, std::int64_t> counts_;
   const engine::Clock* clock_ = nullptr;
+  std::function<int()> caller_;
   std::unique_ptr<FaultSchedule> schedule_;
   std::unique_ptr<FaultRecorder> recorder_;
   std::string forced_;

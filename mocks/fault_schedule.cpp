@@ -26,11 +26,12 @@ std::vector<ScheduledFault> FaultSchedule::pending() const {
   return out;
 }
 
-void FaultRecorder::decision(const std::string& fault, const std::string& on, engine::TimePoint now, bool fired) {
+void FaultRecorder::decision(const std::string& fault, const std::string& on, engine::TimePoint now, bool fired,
+                             int engine) {
   Seen& s = seen_[{fault, on}];
   if (s.at != now) s = {now, 0};
   ++s.count;
-  if (fired) fired_.push_back({now, fault, on, s.count});
+  if (fired) fired_.push_back({now, fault, on, s.count, engine});
 }
 
 }  // namespace clsim::mocks

@@ -20,6 +20,7 @@ struct ScheduledFault {
   std::string fault;  // report key, e.g. "twitter_error"
   std::string on;     // the call's subject
   int nth = 1;        // 1-based: the nth decision for (fault, on) at or after `at`
+  int engine = 0;     // the engine whose call it hit (0: the world's); recorded, never matched
   bool operator==(const ScheduledFault&) const = default;
 };
 
@@ -44,7 +45,8 @@ class FaultSchedule {
 // that makes the same decisions.
 class FaultRecorder {
  public:
-  void decision(const std::string& fault, const std::string& on, engine::TimePoint now, bool fired);
+  void decision(const std::string& fault, const std::string& on, engine::TimePoint now, bool fired,
+                int engine = 0);
   const std::vector<ScheduledFault>& fired() const { return fired_; }
 
  private:

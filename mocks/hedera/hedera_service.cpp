@@ -67,6 +67,18 @@ std::optional<HederaScriptedFailure> HederaService::take_scripted(const engine::
   return std::nullopt;
 }
 
+bool HederaService::take_same_call(const engine::LedgerTransaction& tx, engine::TimePoint now,
+                                   const std::string& fault) {
+  for (auto it = script_.begin(); it != script_.end(); ++it) {
+    if (it->fault != fault || it->not_before != now || it->call_nth != call_nth_) continue;
+    if (it->memo_contains && tx.memo.find(*it->memo_contains) == std::string::npos) continue;
+    script_.erase(it);
+    count("scripted");
+    return true;
+  }
+  return false;
+}
+
 HederaService::Precheck HederaService::precheck(const engine::LedgerTransaction& tx, engine::TimePoint now) {
   const auto& f = config_.faults;
   const auto& vs = tx.id.valid_start;
@@ -201,6 +213,8 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
     const bool timeout = scripted->status == LedgerStatus::TIMEOUT;
     return {{scripted->status}, timeout ? config_.faults.timeout_delay : pre.latency};
   }
+  if (counter_.scheduled() && take_same_call(tx, now, "hedera_unknown_outcome"))
+    counter_.force_next("hedera_unknown_outcome");
   if (roll(config_.faults.unknown_outcome_rate, "unknown_outcome", tx)) {
     count("unknown_outcome");
     observe(tx, LedgerStatus::TIMEOUT, true, "unknown_outcome");

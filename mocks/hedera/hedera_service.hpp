@@ -100,6 +100,9 @@ class HederaService {
   };
 
   std::optional<HederaScriptedFailure> take_scripted(const engine::LedgerTransaction& tx, engine::TimePoint now);
+  // A second logged failure of this very submit (its instant and ordinal), through
+  // decision `fault`: one submit can fail at consensus and answer TIMEOUT too.
+  bool take_same_call(const engine::LedgerTransaction& tx, engine::TimePoint now, const std::string& fault);
   Precheck precheck(const engine::LedgerTransaction& tx, engine::TimePoint now);
   engine::LedgerStatus draw_receipt_failure(const engine::LedgerTransaction& tx);
   void accept(const engine::LedgerTransaction& tx, engine::TimePoint now, engine::LedgerStatus forced);

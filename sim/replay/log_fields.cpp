@@ -122,6 +122,7 @@ void check_payload(const LogLine& l, const LineFields& top) {
     if (l.payload.contains("rate_limit_reset_us")) p.integer("rate_limit_reset_us", 0);
     if (l.payload.contains("call_ts_us")) p.integer("call_ts_us", 0);
     if (l.payload.contains("call_nth")) p.integer("call_nth", 1);
+    if (l.payload.contains("engine")) p.integer("engine", 1);
     if (l.payload.contains("apply_effect") && !l.payload["apply_effect"].is_boolean())
       p.fail("field payload.apply_effect must be true or false");
   } else if (t == "hedera:transaction:v1:failed") {
@@ -129,6 +130,7 @@ void check_payload(const LogLine& l, const LineFields& top) {
     if (!ledger_status_from(status)) p.fail("payload.status: unknown Hedera status '" + status + "'");
     if (l.payload.contains("call_ts_us")) p.integer("call_ts_us", 0);
     if (l.payload.contains("call_nth")) p.integer("call_nth", 1);
+    if (l.payload.contains("engine")) p.integer("engine", 1);
     p.optional_string("fault");
     if (l.payload.contains("apply_effect") && !l.payload["apply_effect"].is_boolean())
       p.fail("field payload.apply_effect must be true or false");
@@ -137,6 +139,7 @@ void check_payload(const LogLine& l, const LineFields& top) {
     if (!replayed_as_fault_line(fault)) p.fail("payload.fault: '" + fault + "' is not replayed from a fault line");
     p.string("on");
     if (l.payload.contains("nth")) p.integer("nth", 1);
+    if (l.payload.contains("engine")) p.integer("engine", 1);
   } else if (t == "clsim:faults:v1:changed") {
     const bool heal = l.payload.contains("heal");
     if (heal && l.payload["heal"] != true) p.fail("field payload.heal must be true, got " + l.payload["heal"].dump());

@@ -83,12 +83,18 @@ void RunCapture::add_world_events(Simulation& sim, std::vector<Keyed>& out) cons
       // A power loss stops every engine at once: one crash line replays it.
       if (sim.lose_unsynced_on_crash() && s.t_us == last_power_loss_us) continue;
       last_power_loss_us = s.t_us;
-      crashed_at[s.engine] = s.t_us;
-      crash_record[s.engine] = out.size();
-      ojson p = {{"engine", s.engine}};
-      const auto point = point_of.find(s.engine);
+      // A power loss stops the engines in number order; the line names the one
+      // whose crash point fired, so the replay arms that point on that engine.
+      int victim = s.engine;
+      if (sim.lose_unsynced_on_crash())
+        for (const auto& [e, fired] : point_of)
+          if (fired.first == s.t_us) victim = e;
+      crashed_at[victim] = s.t_us;
+      crash_record[victim] = out.size();
+      ojson p = {{"engine", victim}};
+      const auto point = point_of.find(victim);
       if (point != point_of.end() && point->second.first == s.t_us) p["point"] = point->second.second;
-      point_of.erase(s.engine);
+      point_of.erase(victim);
       out.push_back({s.t_us, 0, 2 * s.seq, {s.t_us, "engine:crash:v1:observed", "crash-" + n, "", "", std::move(p)}});
     } else if (s.ev == "engine_restart" && crashed_at.count(s.engine)) {
       out[crash_record[s.engine]].record.payload["restart_after_us"] = s.t_us - crashed_at[s.engine];
@@ -138,6 +144,7 @@ void RunCapture::add_failures(Simulation& sim, std::int64_t end_us, std::vector<
     // The line is stamped at the call, not at its answer: replay fails the call made then.
     r.payload["call_ts_us"] = at;
     r.payload["call_nth"] = f.call_nth;
+    if (f.engine > 0) r.payload["engine"] = f.engine;
     out.push_back({at, 1, (1ULL << 62) + n, std::move(r)});
   }
 }
@@ -151,6 +158,7 @@ void RunCapture::add_faults(Simulation& sim, std::int64_t end_us, std::vector<Ke
     ++n;
     CaptureRecord r{at, "clsim:fault:v1:observed", "fault-" + std::to_string(at) + "-" + std::to_string(n), "", "",
                     {{"fault", f.fault}, {"on", f.on}, {"nth", f.nth}}};
+    if (f.engine > 0) r.payload["engine"] = f.engine;
     out.push_back({at, 1, (1ULL << 61) + n, std::move(r)});
   }
 }

@@ -76,6 +76,12 @@ std::optional<TimePoint> Scheduler::next_due() {
 
 void Scheduler::drain(int owner) {
   auto& ctx = context(owner);
+  struct Running {
+    int& slot;
+    int before;
+    ~Running() { slot = before; }
+  } running{running_owner_, running_owner_};
+  running_owner_ = owner;
   for (;;) {
     try {
       ctx.restart();

@@ -67,6 +67,8 @@ class Scheduler {
   bool run_until_quiet(TimePoint limit);
 
   bool quiet() const { return foreground_pending_ == 0; }
+  // The owner whose handlers run now (0 between events): who made a mock's call.
+  int running_owner() const { return running_owner_; }
   std::uint64_t events_processed() const { return processed_; }
   std::size_t pending() const { return live_.size(); }
   // Due time of the earliest live event, if any.
@@ -103,6 +105,7 @@ class Scheduler {
   std::int64_t instant_us_ = -1;
   std::uint64_t events_this_instant_ = 0;
   std::uint64_t events_per_instant_max_ = 200000;
+  int running_owner_ = 0;
   ExceptionHandler on_exception_;
 };
 

@@ -54,6 +54,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   reseed_sqlite_prng(world_.config().seed);
   world_.coverage().set_fault_source(&counter_);
   counter_.set_clock(&world_clock_);
+  counter_.set_caller([this] { return world_.scheduler().running_owner(); });
   counter_.record(world_.config().record_faults);
   counter_.observe(world_.config().observe_failures);
   engine_base_.capture = world_.config().engine_capture;

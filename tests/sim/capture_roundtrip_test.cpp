@@ -6,16 +6,17 @@
 //
 // Scenarios not listed still diverge (measured with `clsim run S --capture C`,
 // `clsim replay C --report R`, divergences in R; all `time` divergences):
-//   lost_unsynced_writes 10: what a power loss took from the disk is not captured;
 //   thousand_campaigns replays with none but takes seconds (see the README).
 // A crash line names the crash point its engine died at, and the replayed engine
-// dies there (not merely at the logged instant); timers due at one instant break
+// dies there (not merely at the logged instant; for a power loss, the engine whose
+// point fired, not the first engine the power took); timers due at one instant break
 // their tie by what they are, not by how many timers came before, so the replay's
 // own timers (log lines instead of the audience) do not reorder the engine's.
 // smoke_virtual_clock replays with no divergence but has no campaign to compare.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -31,23 +32,54 @@ namespace {
 
 class CaptureRoundTrip : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(CaptureRoundTrip, ReplaysToTheSameStatesTweetsRewardsAndBalances) {
+struct Captured {
+  lua::ScriptResult run;
+  std::string text;
+};
+
+// A scenario run as `clsim run S --capture` runs it, and its capture.
+Captured capture_scenario(const std::string& name) {
   RunCapture capture;
   lua::ScriptOptions so;
-  so.script_path = std::string(CLSIM_SOURCE_DIR) + "/scenarios/" + GetParam() + ".lua";
+  so.script_path = std::string(CLSIM_SOURCE_DIR) + "/scenarios/" + name + ".lua";
   so.trace_sink = [&](const std::string& l) { capture.on_trace_line(l); };
   so.engine_capture = &capture;
   so.observe_failures = true;
   so.record_faults = true;
-  auto run = lua::run_script(so);
-  ASSERT_EQ(run.exit_code, 0) << run.error;
+  Captured c{lua::run_script(so), ""};
+  if (c.run.exit_code != 0) return c;
   std::ostringstream out;
   JsonlCaptureWriter writer(out);
-  capture.write(*run.sim, writer);
+  capture.write(*c.run.sim, writer);
+  c.text = out.str();
+  return c;
+}
 
-  ASSERT_FALSE(run.sim->reader().campaigns().empty() && run.sim->reader().rule_campaigns().empty())
+TEST_P(CaptureRoundTrip, ReplaysToTheSameStatesTweetsRewardsAndBalances) {
+  const auto c = capture_scenario(GetParam());
+  ASSERT_EQ(c.run.exit_code, 0) << c.run.error;
+  ASSERT_FALSE(c.run.sim->reader().campaigns().empty() && c.run.sim->reader().rule_campaigns().empty())
       << "nothing to compare";
-  expect_replays_to_the_same_end(out.str(), *run.sim, run.seed);
+  expect_replays_to_the_same_end(c.text, *c.run.sim, c.run.seed);
+}
+
+// Two engines publish on one bus: each duplicate it made names the engine whose
+// XADD it hit, and both engines are named.
+TEST(CaptureFaultLines, NameTheEngineWhoseCallTheyHit) {
+  const auto c = capture_scenario("bus_duplicates_and_reorder");
+  ASSERT_EQ(c.run.exit_code, 0) << c.run.error;
+  std::istringstream lines(c.text);
+  std::set<int> engines;
+  int fault_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] != "clsim:fault:v1:observed") continue;
+    ++fault_lines;
+    ASSERT_TRUE(j["payload"].contains("engine")) << line;
+    engines.insert(j["payload"]["engine"].get<int>());
+  }
+  EXPECT_GT(fault_lines, 0);
+  EXPECT_EQ(engines, (std::set<int>{1, 2}));
 }
 
 // The scenarios whose captures replay with no divergence; the list only grows.
@@ -56,7 +88,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, CaptureRoundTrip,
                                            "crash_after_contract",
                                            "crash_after_first_tweet", "crash_after_second_tweet",
                                            "crash_at_every_point", "crash_during_close", "duplicate_publish",
-                                           "happy_path", "hedera_busy_storm", "hedera_unknown_outcome",
+                                           "happy_path", "hedera_busy_storm", "hedera_unknown_outcome", "lost_unsynced_writes",
                                            "rule_campaign_duplicates_and_poison", "twitter_5xx_burst", "twitter_rate_limit_storm",
                                            "two_engines_race_a_tweet", "update_before_and_after_publish",
                                            "websocket_disconnect_storm"));

@@ -85,6 +85,29 @@ TEST(FaultCounter, RecordingKeepsTheRandomDecisions) {
   EXPECT_EQ(c.recorded().size(), std::size_t(fired));
 }
 
+TEST(FaultCounter, RecordedFaultsAndObservedFailuresNameTheEngineThatMadeTheCall) {
+  sim::Prng rng = sim::Prng::stream(5, "bus");
+  FaultCounter c;
+  c.record(true);
+  c.observe(true);
+  int caller = 2;
+  c.set_caller([&] { return caller; });
+  c.decide(rng, 1.0, [] { return FaultCounter::Call{"bus_duplicate", "x"}; });
+  caller = 0;  // the world's own event
+  c.decide(rng, 1.0, [] { return FaultCounter::Call{"bus_duplicate", "x"}; });
+  ASSERT_EQ(c.recorded().size(), 2u);
+  EXPECT_EQ(c.recorded()[0].engine, 2);
+  EXPECT_EQ(c.recorded()[1].engine, 0);
+  caller = 3;
+  c.note_failure({.service = "twitter"});
+  ObservedFailure named{.service = "hedera"};
+  named.engine = 1;  // a mock that knows its caller keeps its own answer
+  c.note_failure(named);
+  ASSERT_EQ(c.failures().size(), 2u);
+  EXPECT_EQ(c.failures()[0].engine, 3);
+  EXPECT_EQ(c.failures()[1].engine, 1);
+}
+
 TEST(FaultCounter, APlainRunNeverNamesTheCall) {
   sim::Prng rng = sim::Prng::stream(3, "bus");
   FaultCounter c;

@@ -128,8 +128,11 @@ TEST(ReplayLog, FaultLinesNameAFaultWithoutAFailureLineAndFaultChangesOneTable) 
   EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "clsim:faults:v1:changed", "event_id": "a",)"
                      R"( "payload": {"heal": true, "set": {}}})"),
             "log.jsonl:1: needs payload.set (a fault table) or payload.heal (true), not both");
+  EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a",)"
+                     R"( "payload": {"fault": "bus_duplicate", "on": "XADD s", "engine": 0}})"),
+            "log.jsonl:1: field payload.engine must be >= 1, got 0");
   const auto log = parse_event_log(
-      R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a", "payload": {"fault": "bus_duplicate", "on": "XADD s", "nth": 2}})"
+      R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a", "payload": {"fault": "bus_duplicate", "on": "XADD s", "nth": 2, "engine": 2}})"
       "\n"
       R"({"ts_us": 2, "type": "clsim:faults:v1:changed", "event_id": "b", "payload": {"heal": true}})",
       "log.jsonl", false);
