@@ -1,9 +1,13 @@
 // The random swarm's seeds replay to their runs: `run --random --capture`'s log of
 // each seed listed replays with no divergence to the same end (tests/sim/same_end.hpp).
-// Seeds 1-20 but 14, which still diverges (the README lists the seeds that do and
-// why); the list only grows.
+// The standard swarm's seeds 1-200 but thirteen, all with disk I/O errors: in
+// nine the replay's engine makes a different number of reads or writes of one
+// file at the instant a logged disk fault names, and diverges; in four (50, 51,
+// 114, 174) a command refused live for a disk I/O error is accepted in the replay.
+// The README lists them; the list only grows.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include "sim/replay/run_capture.hpp"
@@ -36,8 +40,9 @@ TEST_P(SwarmCaptureRoundTrip, SeedReplaysToTheSameStatesTweetsRewardsAndBalances
 
 std::vector<std::uint64_t> seeds() {
   std::vector<std::uint64_t> out;
-  for (std::uint64_t s = 1; s <= 20; ++s)
-    if (s != 14) out.push_back(s);
+  const std::set<std::uint64_t> diverging = {14, 50, 51, 68, 73, 91, 114, 124, 164, 167, 173, 174, 189};
+  for (std::uint64_t s = 1; s <= 200; ++s)
+    if (!diverging.count(s)) out.push_back(s);
   return out;
 }
 
