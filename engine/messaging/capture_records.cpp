@@ -22,6 +22,9 @@ CaptureRecord create_record(const CampaignSpec& spec, const std::string& id) {
                {"duration_us", to_us(spec.duration)},
                {"claim_window_us", to_us(spec.claim_window)},
                {"text", spec.text}};
+  // The engine numbered it: a replay lets it number again, which updates the counter
+  // row as the run did (an explicit id would skip that write).
+  if (!spec.id && !id.empty()) r.payload["id_assigned"] = true;
   return r;
 }
 
@@ -62,6 +65,7 @@ CaptureRecord rule_campaign_record(const RuleCampaignSpec& spec, const std::stri
                {"budget", spec.budget.minor},
                {"duration_us", to_us(spec.duration)},
                {"rules", nlohmann::ordered_json(rules_to_json(spec.rules))}};
+  if (!spec.id && !id.empty()) r.payload["id_assigned"] = true;
   return r;
 }
 

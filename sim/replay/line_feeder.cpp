@@ -117,12 +117,16 @@ void LineFeeder::refused_live(const LogLine& l) {
   refuse(l, r.reason + " (refused live too)");
 }
 
+namespace {
+bool assigned(const LogLine& l) { return l.payload.value("id_assigned", false); }
+}  // namespace
+
 engine::CommandResult LineFeeder::apply(const LogLine& l) {
   const json& p = l.payload;
   engine::CommandResult r;
   if (l.type == "campaign:create:v1:requested") {
     engine::CampaignSpec spec;
-    if (!l.campaign_id.empty()) spec.id = l.campaign_id;
+    if (!l.campaign_id.empty() && !assigned(l)) spec.id = l.campaign_id;
     spec.owner = p.at("owner").get<std::string>();
     spec.budget = engine::Money(p.at("budget").get<std::int64_t>());
     spec.rates = rates_of(p.at("rates"));
@@ -152,12 +156,19 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
     r = sim_.customer_event(ev);
   } else if (l.type == "rule_campaign:create:v1:requested") {
     engine::RuleCampaignSpec spec;
-    if (!l.campaign_id.empty()) spec.id = l.campaign_id;
+    if (!l.campaign_id.empty() && !assigned(l)) spec.id = l.campaign_id;
     spec.owner = p.at("owner").get<std::string>();
     spec.budget = engine::Money(p.at("budget").get<std::int64_t>());
     spec.duration = Duration(p.at("duration_us").get<std::int64_t>());
     spec.rules = engine::rules_from_json(p.at("rules"));
     r = sim_.create_rule_campaign(spec);
+  }
+  // An id the engine numbered live and numbers otherwise here: every later line
+  // names the live one. Listed, never retried (the campaign exists now).
+  if (r.ok && assigned(l) && r.id != l.campaign_id) {
+    r.ok = false;
+    r.refusal = engine::Refusal::unavailable;
+    r.reason = "numbered " + r.id + " here, " + l.campaign_id + " live";
   } else if (l.type == "customer:redrive:v1:requested") {
     r = sim_.redrive(p.at("event_id").get<std::string>());
   }

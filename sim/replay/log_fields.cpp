@@ -76,6 +76,13 @@ void check_rule_campaign(const LineFields& p, const std::string& where) {
 
 }  // namespace
 
+// payload.id_assigned: the engine numbered the campaign (it must name the number).
+void check_id_assigned(const LogLine& l, const LineFields& p) {
+  if (!l.payload.contains("id_assigned")) return;
+  if (l.payload["id_assigned"] != true) p.fail("field payload.id_assigned must be true, got " + l.payload["id_assigned"].dump());
+  if (l.campaign_id.empty()) p.fail("payload.id_assigned needs the campaign_id the engine assigned");
+}
+
 void check_payload(const LogLine& l, const LineFields& top) {
   const LineFields p{l.payload, top.where, "payload."};
   const std::string& t = l.type;
@@ -87,6 +94,7 @@ void check_payload(const LogLine& l, const LineFields& top) {
     p.integer("duration_us");
     p.integer("claim_window_us");
     p.optional_string("text");
+    check_id_assigned(l, p);
   } else if (t == "campaign:update:v1:requested") {
     if (l.campaign_id.empty()) top.string("campaign_id");
     p.optional_string("text");
@@ -105,6 +113,7 @@ void check_payload(const LogLine& l, const LineFields& top) {
     p.object_or_empty("data");
   } else if (t == "rule_campaign:create:v1:requested") {
     check_rule_campaign(p, top.where);
+    check_id_assigned(l, p);
   } else if (t == "customer:redrive:v1:requested") {
     p.string("event_id");
   } else if (t == "twitter:engagement:v1:observed") {

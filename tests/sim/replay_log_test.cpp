@@ -119,6 +119,15 @@ TEST(ReplayLog, WorldLineAfterOtherLinesIsAnError) {
   EXPECT_EQ(e, "log.jsonl:2: clsim:world:v1:config must be the first line of the log");
 }
 
+TEST(ReplayLog, IdAssignedIsTrueAndNamesTheNumberTheEngineGave) {
+  const std::string head = R"({"ts_us": 1, "type": "campaign:create:v1:requested", "event_id": "a", )";
+  const std::string body = R"("owner": "o", "budget": 1, "rates": {"like": 1, "retweet": 1, "quote": 1, "reply": 1}, "duration_us": 1, "claim_window_us": 1)";
+  EXPECT_EQ(error_of(head + R"("campaign_id": "c-1", "payload": {)" + body + R"(, "id_assigned": false}})"),
+            "log.jsonl:1: field payload.id_assigned must be true, got false");
+  EXPECT_EQ(error_of(head + R"("payload": {)" + body + R"(, "id_assigned": true}})"),
+            "log.jsonl:1: payload.id_assigned needs the campaign_id the engine assigned");
+}
+
 TEST(ReplayLog, FaultLinesNameAFaultWithoutAFailureLineAndFaultChangesOneTable) {
   EXPECT_EQ(error_of(R"({"ts_us": 1, "type": "clsim:fault:v1:observed", "event_id": "a",)"
                      R"( "payload": {"fault": "twitter_error", "on": "POST /2/tweets"}})"),

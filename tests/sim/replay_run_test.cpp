@@ -143,3 +143,26 @@ TEST(Replay, CommandAcceptedLiveIsRetriedUntilTheReplayedWorldAcceptsIt) {
   EXPECT_NE(unmarked.refusals[0].reason.find("RUNNING"), std::string::npos) << unmarked.refusals[0].reason;
   EXPECT_EQ(unmarked.sim->reader().rewards("c-1")[0].status, "returned");
 }
+
+// A create whose id the engine numbered live (payload.id_assigned) is numbered
+// again in the replay, so the counter row is written as it was live; a number the
+// replay's engine does not give is listed, not silently renamed.
+TEST(Replay, AnEngineNumberedCreateIsNumberedAgainAndAnotherNumberIsListed) {
+  auto numbered = [](const std::string& id, std::int64_t dt_s) {
+    std::string l = create(id, dt_s);
+    l.replace(l.rfind("}}"), 2, ", \"id_assigned\": true}}");
+    return l;
+  };
+  const auto same = replay_text(kWorld + numbered("c-1", 1) + numbered("c-2", 2));
+  ASSERT_TRUE(same.sim);
+  EXPECT_TRUE(same.refusals.empty()) << same.refusals.front().reason;
+  ASSERT_EQ(same.sim->reader().campaigns().size(), 2u);
+
+  // An explicit id skips the counter, so the next numbered create is c-1 where the
+  // line says c-7.
+  const auto other = replay_text(kWorld + create("c-5", 1) + numbered("c-7", 2));
+  ASSERT_TRUE(other.sim);
+  ASSERT_EQ(other.refusals.size(), 1u);
+  EXPECT_EQ(other.refusals[0].line, 3);
+  EXPECT_EQ(other.refusals[0].reason, "numbered c-1 here, c-7 live");
+}
