@@ -54,10 +54,12 @@ engine::Duration HederaService::latency() {
 }
 
 std::optional<HederaScriptedFailure> HederaService::take_scripted(const engine::LedgerTransaction& tx,
-                                                                  engine::TimePoint now) {
+                                                                  engine::TimePoint now, const char* same_call_fault) {
   for (auto it = script_.begin(); it != script_.end(); ++it) {
     if (now < it->not_before) continue;
     if (it->call_nth > 0 && now == it->not_before && it->call_nth != call_nth_) continue;
+    if (same_call_fault && (it->fault != same_call_fault || it->not_before != now || it->call_nth != call_nth_))
+      continue;
     if (it->memo_contains && tx.memo.find(*it->memo_contains) == std::string::npos) continue;
     auto f = std::move(*it);
     script_.erase(it);
@@ -65,18 +67,6 @@ std::optional<HederaScriptedFailure> HederaService::take_scripted(const engine::
     return f;
   }
   return std::nullopt;
-}
-
-bool HederaService::take_same_call(const engine::LedgerTransaction& tx, engine::TimePoint now,
-                                   const std::string& fault) {
-  for (auto it = script_.begin(); it != script_.end(); ++it) {
-    if (it->fault != fault || it->not_before != now || it->call_nth != call_nth_) continue;
-    if (it->memo_contains && tx.memo.find(*it->memo_contains) == std::string::npos) continue;
-    script_.erase(it);
-    count("scripted");
-    return true;
-  }
-  return false;
 }
 
 HederaService::Precheck HederaService::precheck(const engine::LedgerTransaction& tx, engine::TimePoint now) {
@@ -213,7 +203,7 @@ HederaReply<engine::SubmitResult> HederaService::submit(const engine::LedgerTran
     const bool timeout = scripted->status == LedgerStatus::TIMEOUT;
     return {{scripted->status}, timeout ? config_.faults.timeout_delay : pre.latency};
   }
-  if (counter_.scheduled() && take_same_call(tx, now, "hedera_unknown_outcome"))
+  if (counter_.scheduled() && take_scripted(tx, now, "hedera_unknown_outcome"))
     counter_.force_next("hedera_unknown_outcome");
   if (roll(config_.faults.unknown_outcome_rate, "unknown_outcome", tx)) {
     count("unknown_outcome");

@@ -99,10 +99,11 @@ class HederaService {
     engine::Duration latency{};
   };
 
-  std::optional<HederaScriptedFailure> take_scripted(const engine::LedgerTransaction& tx, engine::TimePoint now);
-  // A second logged failure of this very submit (its instant and ordinal), through
-  // decision `fault`: one submit can fail at consensus and answer TIMEOUT too.
-  bool take_same_call(const engine::LedgerTransaction& tx, engine::TimePoint now, const std::string& fault);
+  // The first logged failure this submit takes. With `same_call_fault`, only one
+  // logged at this very submit (its instant and ordinal) through that decision: one
+  // submit can fail at consensus and answer TIMEOUT too, two lines of one call.
+  std::optional<HederaScriptedFailure> take_scripted(const engine::LedgerTransaction& tx, engine::TimePoint now,
+                                                     const char* same_call_fault = nullptr);
   Precheck precheck(const engine::LedgerTransaction& tx, engine::TimePoint now);
   engine::LedgerStatus draw_receipt_failure(const engine::LedgerTransaction& tx);
   void accept(const engine::LedgerTransaction& tx, engine::TimePoint now, engine::LedgerStatus forced);

@@ -162,6 +162,8 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
     spec.duration = Duration(p.at("duration_us").get<std::int64_t>());
     spec.rules = engine::rules_from_json(p.at("rules"));
     r = sim_.create_rule_campaign(spec);
+  } else if (l.type == "customer:redrive:v1:requested") {
+    r = sim_.redrive(p.at("event_id").get<std::string>());
   }
   // An id the engine numbered live and numbers otherwise here: every later line
   // names the live one. Listed, never retried (the campaign exists now).
@@ -169,8 +171,6 @@ engine::CommandResult LineFeeder::apply(const LogLine& l) {
     r.ok = false;
     r.refusal = engine::Refusal::unavailable;
     r.reason = "numbered " + r.id + " here, " + l.campaign_id + " live";
-  } else if (l.type == "customer:redrive:v1:requested") {
-    r = sim_.redrive(p.at("event_id").get<std::string>());
   }
   return r;
 }

@@ -48,7 +48,7 @@ std::vector<mocks::ScheduledFault> logged_faults(const EventLog& log, std::int64
     if (l.type == "clsim:fault:v1:observed" && !l.repeated)
       out.push_back({engine::from_us(l.ts_us + shift_us) - engine::from_us(engine::kDefaultStartUs) + TimePoint{},
                      l.payload.at("fault").get<std::string>(), l.payload.at("on").get<std::string>(),
-                     int(l.payload.value("nth", std::int64_t(1))), int(l.payload.value("engine", std::int64_t(0)))});
+                     int(l.payload.value("nth", std::int64_t(1)))});
   return out;
 }
 
