@@ -23,8 +23,14 @@ struct DiskNode {
   // Shared with the handles that map it, so one that outlives a power loss (a
   // dead handle) never points at freed memory.
   std::shared_ptr<SharedMemory> shm;
+  // The harness's own WAL index: a copy of the engines' one (SimDisk::
+  // refresh_harness), or one the harness built itself while no engine had one.
+  // The engines never see it, so how often the harness looked cannot change
+  // what their opens read or when their index is rebuilt.
+  std::shared_ptr<SharedMemory> harness_shm;
   std::uint64_t syncs = 0;
   std::uint64_t writes = 0;
+  std::uint64_t engine_reads = 0;  // the harness's are left out: they must not matter
   int open_handles = 0;
 };
 
@@ -41,7 +47,10 @@ class DiskFile {
   // A harness file (the checker's, a script's queries, a replay's lookups): its I/O
   // errors are decided under their own subject ("read FILE (harness)"), so a fault
   // schedule's count of the engine's reads does not depend on how often the
-  // harness looked.
+  // harness looked. It is invisible to the engines' handles: it reads, never
+  // writes, truncates or syncs; its file locks are its own (RESERVED and up are
+  // refused, so closing never checkpoints); it maps DiskNode::harness_shm, not
+  // the engines' WAL index.
   void set_harness(bool on) { harness_ = on; }
   // Opened before the last power loss: its process died with the power, so
   // every call fails with SQLITE_IOERR_* and its locks and WAL index are gone.
@@ -58,7 +67,7 @@ class DiskFile {
 
   int lock(int level);
   int unlock(int level);
-  bool check_reserved() const { return !dead() && node_->locks.reserved(); }
+  bool check_reserved() const { return !dead() && !harness_ && node_->locks.reserved(); }
 
   int shm_map(int region, int region_bytes, bool extend, void volatile** out);
   int shm_lock(int offset, int n, int flags);
@@ -75,6 +84,7 @@ class DiskFile {
   bool harness_ = false;
   int lock_level_ = 0;
   std::shared_ptr<SharedMemory> shm_;  // the WAL index this handle mapped, if any
+  std::shared_ptr<SharedMemory>& node_shm() { return harness_ ? node_->harness_shm : node_->shm; }
 };
 
 }  // namespace clsim::sim

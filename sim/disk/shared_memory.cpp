@@ -52,6 +52,23 @@ int SharedMemory::lock(std::uint64_t conn, int offset, int n, int flags) {
   return SQLITE_OK;
 }
 
+void SharedMemory::copy_from(const SharedMemory& from) {
+  if (from.regions_.empty()) return;
+  // SQLite's WalIndexHdr twice (48 bytes each), then WalCkptInfo whose first
+  // word is nBackfill; the read marks after it are each reader's own business.
+  constexpr std::size_t kTrusted = 2 * 48 + 4;
+  if (region_bytes_ != 0 && region_bytes_ != from.region_bytes_) return;  // SQLite never changes it
+  const std::size_t bytes = std::size_t(from.region_bytes_);
+  if (!regions_.empty() && std::memcmp(regions_[0].get(), from.regions_[0].get(), kTrusted) == 0)
+    return;
+  region_bytes_ = from.region_bytes_;
+  for (std::size_t i = 0; i < regions_.size() || i < from.regions_.size(); ++i) {
+    if (i == regions_.size()) regions_.push_back(std::make_unique<std::uint8_t[]>(bytes));
+    if (i < from.regions_.size()) std::memcpy(regions_[i].get(), from.regions_[i].get(), bytes);
+    else std::memset(regions_[i].get(), 0, bytes);
+  }
+}
+
 bool SharedMemory::unmap(std::uint64_t conn) {
   conns_.erase(conn);
   return conns_.empty();

@@ -21,6 +21,12 @@ class SharedMemory {
   // Drops the connection's locks and mapping. True when no connection is left.
   bool unmap(std::uint64_t conn);
 
+  // Makes this index a copy of `from`'s bytes (not its locks), unless the parts a
+  // reader trusts - both header copies and the checkpoint's backfill mark - are
+  // already equal. Regions keep their addresses; ones `from` lacks are zeroed.
+  void copy_from(const SharedMemory& from);
+  bool empty() const { return regions_.empty(); }
+
  private:
   struct Masks {
     std::uint32_t shared = 0;

@@ -46,8 +46,14 @@ bool SimDisk::inject_full() {
   return true;
 }
 
+void SimDisk::harness_view_lost() {
+  ++harness_epoch_;
+  for (auto& [name, node] : files_) node->harness_shm.reset();
+}
+
 void SimDisk::power_loss(engine::Random& rng) {
   ++power_epoch_;
+  harness_view_lost();
   for (auto& [name, node] : files_) {
     const FileImage::Loss loss = node->image.lose_volatile(faults_.torn_write ? &rng : nullptr, kSectorBytes);
     if (loss.writes_lost > 0) counter_.add("disk_lost_write", std::int64_t(loss.writes_lost));
@@ -85,7 +91,14 @@ std::unique_ptr<DiskFile> SimDisk::open_temp(int& rc) {
 
 int SimDisk::remove(const std::string& name) {
   if (frozen_) return SQLITE_IOERR_DELETE;
-  return files_.erase(name) != 0 ? SQLITE_OK : SQLITE_IOERR_DELETE_NOENT;
+  if (files_.erase(name) == 0) return SQLITE_IOERR_DELETE_NOENT;
+  harness_view_lost();
+  return SQLITE_OK;
+}
+
+void SimDisk::refresh_harness() {
+  for (auto& [name, node] : files_)
+    if (node->harness_shm && node->shm) node->harness_shm->copy_from(*node->shm);
 }
 
 void SimDisk::forget(const std::string& name, const std::shared_ptr<DiskNode>& node) {
@@ -116,6 +129,7 @@ std::optional<DiskFileStats> SimDisk::stats(const std::string& name) const {
   s.unsynced_writes = n.image.unsynced_writes();
   s.writes = n.writes;
   s.syncs = n.syncs;
+  s.engine_reads = n.engine_reads;
   s.open_handles = n.open_handles;
   return s;
 }

@@ -34,6 +34,7 @@ struct DiskFileStats {
   std::uint64_t unsynced_writes = 0;
   std::uint64_t writes = 0;
   std::uint64_t syncs = 0;
+  std::uint64_t engine_reads = 0;  // reads through vfs_name(), not the harness's
   int open_handles = 0;
 };
 
@@ -101,6 +102,14 @@ class SimDisk {
   // Power losses so far; a handle opened before the last one is dead.
   std::uint64_t power_epoch() const { return power_epoch_; }
 
+  // The harness reads through indexes of its own (DiskNode::harness_shm). Before
+  // it reads, refresh them from the engines' ones; and when harness_epoch() has
+  // moved since its connection opened (an engines' index was dropped, a file
+  // deleted, the power lost), that connection may hold a view of a WAL that is
+  // gone: close it and open another.
+  void refresh_harness();
+  std::uint64_t harness_epoch() const { return harness_epoch_; }
+
   engine::TimePoint now() const { return now_(); }
   void fill_random(std::uint8_t* out, std::size_t n);
 
@@ -109,6 +118,9 @@ class SimDisk {
   bool inject_ioerr(const char* op, const std::string& file, bool harness_file);
   bool inject_full();
   void count_sync() { ++syncs_; }
+  // Harness connections open now may view a WAL that is gone: new ones start
+  // from fresh indexes, and the epoch tells the old ones' owner to reopen.
+  void harness_view_lost();
   // Drops `name` if it still names `node` (a delete-on-close handle closing).
   void forget(const std::string& name, const std::shared_ptr<DiskNode>& node);
 
@@ -123,6 +135,7 @@ class SimDisk {
   std::uint64_t next_temp_ = 1;
   std::uint64_t syncs_ = 0;
   std::uint64_t power_epoch_ = 0;
+  std::uint64_t harness_epoch_ = 0;
   std::unique_ptr<SimVfs> vfs_, harness_vfs_;
 };
 

@@ -242,8 +242,8 @@ void LineFeeder::faults_changed(const LogLine& l) {
 void LineFeeder::redeliver(const LogLine& l) {
   const auto it = ordinal_of_event_.find(l.event_id);
   const int k = it == ordinal_of_event_.end() ? 0 : it->second;
-  engine::SqliteDb db(Simulation::kDatabase, sim_.disk().harness_vfs_name(), false);
-  auto& q = db.prepare("SELECT event_id, type, payload FROM outbox WHERE campaign_id = ? AND type = ? ORDER BY seq");
+  const auto db = sim_.open_harness_db();
+  auto& q = db->prepare("SELECT event_id, type, payload FROM outbox WHERE campaign_id = ? AND type = ? ORDER BY seq");
   q.bind(1, l.campaign_id).bind(2, l.type);
   int i = 0;
   std::vector<std::string> argv;

@@ -181,13 +181,13 @@ void RunCapture::write(Simulation& sim, CaptureSink& sink) const {
   const WorldConfig& cfg = sim.world().config();
   const std::int64_t end_us = engine::to_us(sim.world().now());
   std::vector<Keyed> out;
-  engine::SqliteDb db(Simulation::kDatabase, sim.disk().harness_vfs_name(), false);
+  const auto db = sim.open_harness_db();
   add_commands(out);
   add_world_events(sim, out);
   add_engagements(sim, end_us, out);
   add_failures(sim, end_us, out);
   add_faults(sim, end_us, out);
-  add_outcomes(db, out);
+  add_outcomes(*db, out);
   std::stable_sort(out.begin(), out.end(), [](const Keyed& a, const Keyed& b) {
     return std::tie(a.ts_us, a.tier, a.order) < std::tie(b.ts_us, b.tier, b.order);
   });

@@ -94,7 +94,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
   for (int n = 1; n <= engines; ++n) hosts_.push_back(std::make_unique<EngineHost>(*this, n));
   for (auto& h : hosts_) h->start();
   reader_ = std::make_unique<engine::StoreReader>(*harness_storage_);
-  hub_->set_resync([this](const std::string& id, std::int64_t after) { return reader_->updates_since(id, after); });
+  hub_->set_resync([this](const std::string& id, std::int64_t after) { return reader().updates_since(id, after); });
   hub_->set_sometimes([this](const char* name) { world_.coverage().sometimes(name); });
   checker_ = std::make_unique<InvariantChecker>(*this);
   world_.set_after_event([this] { checker_->after_event(); });
@@ -103,6 +103,21 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
     for (const auto& [k, v] : counter_.all()) n += v;
     return n;
   });
+}
+
+engine::StoreReader& Simulation::reader() {
+  if (disk_->harness_epoch() != reader_epoch_) {
+    reader_.reset();  // its connection may view a WAL that is gone; a new one opens on the next read
+    reader_ = std::make_unique<engine::StoreReader>(*harness_storage_);
+    reader_epoch_ = disk_->harness_epoch();
+  }
+  disk_->refresh_harness();
+  return *reader_;
+}
+
+std::unique_ptr<engine::SqliteDb> Simulation::open_harness_db() {
+  disk_->refresh_harness();
+  return harness_storage_->open(false);
 }
 
 Simulation::~Simulation() {

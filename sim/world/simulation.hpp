@@ -67,7 +67,11 @@ class Simulation {
   nlohmann::ordered_json fault_counts() const;
   bool lose_unsynced_on_crash() const;
 
-  engine::StoreReader& reader() { return *reader_; }
+  // The harness's view of the store, as of now: every read goes through here.
+  engine::StoreReader& reader();
+  // A connection of the harness's own for queries the reader has no call for,
+  // seeing the store as of now. May throw engine::StoreError.
+  std::unique_ptr<engine::SqliteDb> open_harness_db();
   mocks::TwitterService& twitter() { return *twitter_; }
   mocks::HederaService& hedera() { return *hedera_; }
   mocks::WebSocketHub& hub() { return *hub_; }
@@ -107,6 +111,7 @@ class Simulation {
   mocks::HederaConfig hedera_base_;
   std::vector<std::unique_ptr<EngineHost>> hosts_;
   std::unique_ptr<engine::StoreReader> reader_;
+  std::uint64_t reader_epoch_ = 0;  // SimDisk::harness_epoch() when reader_ was made
   std::unique_ptr<InvariantChecker> checker_;
   std::map<int, Duration> pending_restart_;
   std::vector<mocks::WebSocketHub::ClientId> clients_;

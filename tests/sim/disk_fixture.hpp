@@ -32,12 +32,16 @@ struct DiskWorld {
 class Conn {
  public:
   Conn(SimDisk& disk, const std::string& file, const char* journal = "WAL", const char* sync = "FULL") {
-    const int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                   disk.vfs_name().c_str());
-    if (rc != SQLITE_OK) ADD_FAILURE() << "open " << file << ": " << sqlite3_errstr(rc);
-    sqlite3_busy_timeout(db_, 0);
+    open(disk.vfs_name(), file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     exec(std::string("PRAGMA journal_mode=") + journal);
     exec(std::string("PRAGMA synchronous=") + sync);
+  }
+  // The harness's connection (SimDisk::harness_vfs_name), opened as the
+  // simulator's store reader opens it.
+  struct Harness {};
+  Conn(Harness, SimDisk& disk, const std::string& file) {
+    open(disk.harness_vfs_name(), file, SQLITE_OPEN_READWRITE);
+    exec("PRAGMA journal_mode=WAL");
   }
   ~Conn() { close(); }
   Conn(const Conn&) = delete;
@@ -69,6 +73,11 @@ class Conn {
   sqlite3* db() { return db_; }
 
  private:
+  void open(const std::string& vfs, const std::string& file, int flags) {
+    const int rc = sqlite3_open_v2(file.c_str(), &db_, flags, vfs.c_str());
+    if (rc != SQLITE_OK) ADD_FAILURE() << "open " << file << ": " << sqlite3_errstr(rc);
+    sqlite3_busy_timeout(db_, 0);
+  }
   sqlite3* db_ = nullptr;
 };
 
