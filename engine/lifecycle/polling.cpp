@@ -19,7 +19,16 @@ constexpr int kPagesMax = 50;  // 5,000 engagers of one kind per poll; the rest 
 std::array<std::int64_t, 4> counts_of(const TweetMetrics& m) {
   return {m.like_count, m.retweet_count, m.quote_count, m.reply_count};
 }
+
+std::unordered_set<std::string> stored_engagers(SqliteDb& db, const std::string& campaign, EngagementKind kind) {
+  std::unordered_set<std::string> out;
+  auto& q = db.prepare("SELECT user_id FROM engagements WHERE campaign_id = ? AND kind = ?");
+  q.bind(1, campaign).bind(2, to_string(kind));
+  while (q.step()) out.insert(q.text_at(0));
+  q.reset();
+  return out;
 }
+}  // namespace
 
 // One pass over a list of targets; owns itself through its pending callbacks.
 class PollRun : public std::enable_shared_from_this<PollRun> {
@@ -117,9 +126,13 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
       const std::string& id = w.target.campaign;
       if (!campaign_running(s.db, id)) return "not running";
       const auto now_us = to_us(e_.ctx_.clock.now());
+      // A list names every engager, most of them stored at an earlier poll: one
+      // scan of the campaign's rows costs less than an insert tried per name.
+      const std::unordered_set<std::string> stored = stored_engagers(s.db, id, w.kind);
       std::int64_t added = 0;
       for (const auto& u : users_) {
         if (u == w.target.owner) continue;  // the owner's own engagement earns nothing
+        if (stored.count(u)) continue;
         s.db.prepare("INSERT OR IGNORE INTO engagements (campaign_id, user_id, kind, at_us) VALUES (?, ?, ?, ?)")
             .bind(1, id)
             .bind(2, u)

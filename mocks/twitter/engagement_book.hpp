@@ -4,8 +4,8 @@
 // time t see only engagements with time <= t, so no timers are needed.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/time.hpp"
@@ -45,7 +45,7 @@ class EngagementBook {
     // the whole list at every 5-minute poll was 9% of a simulated week.
     std::vector<std::int64_t> at_us[4];
   };
-  std::map<std::string, Tweet> by_tweet_;
+  std::unordered_map<std::string, Tweet> by_tweet_;  // looked up, never walked
   std::uint64_t next_seq_ = 0;
 };
 

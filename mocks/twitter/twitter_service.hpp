@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,7 +120,7 @@ class TwitterService {
   RateLimiter limiter_;
   EngagementBook book_;
   std::vector<TweetRecord> tweets_;
-  std::map<std::string, std::size_t> index_by_id_;
+  std::unordered_map<std::string, std::size_t> index_by_id_;  // looked up, never walked
   // (author, text) -> when it was last posted, for the duplicate-content refusal.
   std::map<std::pair<std::string, std::string>, engine::TimePoint> last_text_at_;
   std::int64_t next_seq_ = 1;
