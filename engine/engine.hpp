@@ -174,6 +174,9 @@ struct EngineOptions {
   RetryPolicy retry;
   Duration poll_interval = Duration(300'000'000);  // 5 minutes
   Duration heartbeat_interval = Duration(30'000'000);
+  // How old the heartbeat row may grow before a tick writes it again. Writing it at
+  // every tick was the most of an idle engine's work (each write is a commit).
+  Duration heartbeat_write_interval = Duration(300'000'000);  // 5 minutes
   std::string ledger_payer = "0.0.2";              // engine's operator account
   std::string treasury_account = "treasury";
   RuleRetryPolicy rule_retry;

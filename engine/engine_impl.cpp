@@ -143,16 +143,19 @@ void EngineImpl::open_store() {
 }
 
 void EngineImpl::tick() {
-  const auto now_us = to_us(ctx_.clock.now());
-  auto out = ctx_.run_tx([&](TxScope& s) {
-    s.db.prepare("INSERT INTO heartbeats (engine, at_us) VALUES (?, ?) ON CONFLICT(engine) DO UPDATE SET at_us = "
-                 "excluded.at_us")
-        .bind(1, ctx_.options.name)
-        .bind(2, now_us)
-        .run();
-    return std::string();
-  });
-  if (out.ok) heartbeat_at_ = ctx_.clock.now();
+  const TimePoint now = ctx_.clock.now();
+  // The first tick of a life writes at once; a failed write is tried at the next.
+  if (heartbeat_at_ == TimePoint{} || now - heartbeat_at_ >= ctx_.options.heartbeat_write_interval) {
+    auto out = ctx_.run_tx([&](TxScope& s) {
+      s.db.prepare("INSERT INTO heartbeats (engine, at_us) VALUES (?, ?) ON CONFLICT(engine) DO UPDATE SET at_us = "
+                   "excluded.at_us")
+          .bind(1, ctx_.options.name)
+          .bind(2, to_us(now))
+          .run();
+      return std::string();
+    });
+    if (out.ok) heartbeat_at_ = now;
+  }
   // Background sweeps: timers another engine created, outbox rows nobody relayed,
   // bus entries a crashed consumer left behind.
   timers_.sweep(false);
