@@ -25,7 +25,6 @@ class SharedMemory {
   // reader trusts - both header copies and the checkpoint's backfill mark - are
   // already equal. Regions keep their addresses; ones `from` lacks are zeroed.
   void copy_from(const SharedMemory& from);
-  bool empty() const { return regions_.empty(); }
 
  private:
   struct Masks {

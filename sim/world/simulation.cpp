@@ -107,7 +107,7 @@ Simulation::Simulation(WorldConfig config, std::string_view identity, engine::Mu
 
 engine::StoreReader& Simulation::reader() {
   if (disk_->harness_epoch() != reader_epoch_) {
-    reader_.reset();  // its connection may view a WAL that is gone; a new one opens on the next read
+    // Its connection may view a WAL that is gone; the new one opens on the next read.
     reader_ = std::make_unique<engine::StoreReader>(*harness_storage_);
     reader_epoch_ = disk_->harness_epoch();
   }
@@ -196,11 +196,10 @@ void Simulation::crash(int n, std::optional<Duration> restart_after) {
     world_.trace().append(engine::to_us(world_.now()), v, "engine_crash");
   }
   if (lose_unsynced_on_crash() && !victims.empty()) {
-    // The reader's connection dies with the machine too.
-    reader_.reset();
+    // The reader's connection dies with the machine too: the power loss moves the
+    // disk's harness epoch, so reader() opens a new one.
     disk_->set_frozen(false);
     disk_->power_loss(world_.stream("disk.power"));
-    reader_ = std::make_unique<engine::StoreReader>(*harness_storage_);
     world_.trace().append(engine::to_us(world_.now()), 0, "power_loss");
   }
   disk_->set_frozen(false);
