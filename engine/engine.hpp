@@ -177,6 +177,10 @@ struct EngineOptions {
   // How old the heartbeat row may grow before a tick writes it again. Writing it at
   // every tick was the most of an idle engine's work (each write is a commit).
   Duration heartbeat_write_interval = Duration(300'000'000);  // 5 minutes
+  // How long the rule worker gathers bus deliveries, and ledger answers, before
+  // taking (recording) them in one transaction: group commit. Simultaneous events
+  // run in any order, so a zero window would often catch one.
+  Duration rule_batch_window = Duration(1'000);  // 1 ms
   std::string ledger_payer = "0.0.2";              // engine's operator account
   std::string treasury_account = "treasury";
   RuleRetryPolicy rule_retry;
@@ -242,6 +246,9 @@ class Engine {
   // event (validated, queued through the outbox), re-drive a dead-lettered event.
   CommandResult create_rule_campaign(const RuleCampaignSpec& spec);
   CommandResult customer_event(const CustomerEvent& event);
+  // A batch of customer events in one transaction (group commit): one fsync
+  // acknowledges them all; one result per event, in order.
+  std::vector<CommandResult> customer_events(const std::vector<CustomerEvent>& events);
   CommandResult redrive(const std::string& event_id);
 
   // State updates after `seq` for a reconnecting client, in order.

@@ -26,6 +26,7 @@ struct TxEffects {
   std::vector<std::pair<std::string, std::string>> disarmed;
   bool outbox = false;
   std::vector<CaptureRecord> captured;  // outcomes for the capture sink, once committed
+  std::vector<std::function<void()>> after_commit;  // a component's own bookkeeping, once committed
 };
 
 struct TxScope {
@@ -101,6 +102,7 @@ TxOutcome EngineContext::run_tx(F&& body) {
   }
   store_ok = true;
   if (on_commit) on_commit(scope.fx);
+  for (auto& f : scope.fx.after_commit) f();
   return TxOutcome{true, false, {}};
 }
 

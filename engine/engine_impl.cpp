@@ -81,6 +81,13 @@ CommandResult Engine::customer_event(const CustomerEvent& event) {
   finish_capture(impl_->capture(), r, customer_event_record(event));
   return r;
 }
+std::vector<CommandResult> Engine::customer_events(const std::vector<CustomerEvent>& events) {
+  impl_->capture().begin_command();
+  auto rs = impl_->rules().customer_events(events);
+  // Captured as one line per event, all stamped with the batch's arrival.
+  for (std::size_t i = 0; i < events.size(); ++i) finish_capture(impl_->capture(), rs[i], customer_event_record(events[i]));
+  return rs;
+}
 CommandResult Engine::redrive(const std::string& event_id) {
   impl_->capture().begin_command();
   auto r = impl_->rules().redrive(event_id);

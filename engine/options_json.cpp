@@ -21,6 +21,7 @@ const std::vector<TimingField>& fields() {
       {"poll_interval_us", &EngineOptions::poll_interval},
       {"heartbeat_interval_us", &EngineOptions::heartbeat_interval},
       {"heartbeat_write_interval_us", &EngineOptions::heartbeat_write_interval},
+      {"rule_batch_window_us", &EngineOptions::rule_batch_window},
       {"resume_after_us", nullptr, &EngineDurations::resume_after},
       {"timer_lease_us", nullptr, &EngineDurations::timer_lease},
       {"payment_lease_us", nullptr, &EngineDurations::payment_lease},

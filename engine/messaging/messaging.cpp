@@ -55,49 +55,57 @@ void Messaging::requeue_unconsumed() {
   requeue_pending_ = !out.ok;
 }
 
+// Up to kRelayBatch rows a pass, published as one pipeline and marked sent in one
+// transaction: a backlog costs one commit a batch, not one a message.
 void Messaging::relay_next() {
-  std::int64_t seq = 0;
-  BusMessage msg;
+  std::vector<std::int64_t> seqs;
+  std::vector<BusMessage> msgs;
   try {
-    auto& q = ctx_.db->prepare(
-        "SELECT seq, event_id, type, payload FROM outbox WHERE published = 0 ORDER BY seq LIMIT 1");
-    const bool found = q.step();
-    if (found) seq = q.int_at(0), msg = BusMessage{q.text_at(1), q.text_at(2), q.text_at(3)};
-    q.reset();
-    if (!found) {
-      relay_busy_ = false;
-      return;
+    static const std::string sql =
+        "SELECT seq, event_id, type, payload FROM outbox WHERE published = 0 ORDER BY seq LIMIT " +
+        std::to_string(kRelayBatch);
+    auto& q = ctx_.db->prepare(sql);
+    while (q.step()) {
+      seqs.push_back(q.int_at(0));
+      msgs.push_back(BusMessage{q.text_at(1), q.text_at(2), q.text_at(3)});
     }
+    q.reset();
   } catch (const StoreError&) {
     relay_busy_ = false;
     return;  // the next tick sweeps again
   }
+  if (seqs.empty()) {
+    relay_busy_ = false;
+    return;
+  }
   relay_busy_ = true;
-  ctx_.bus.publish(kEventStream, msg, ctx_.guarded([this, seq](PublishResult r) {
-                 if (!r.ok) {
-                   // Pending rows are pending work: retry in the foreground, with backoff.
-                   ctx_.bus_ok = false;
-                   relay_retry(++relay_attempt_);
-                   return;
-                 }
-                 ctx_.bus_ok = true;
-                 relay_attempt_ = 0;
-                 CLSIM_CRASH_POINT(ctx_.hooks, "after_outbox_publish");
-                 auto out = ctx_.run_tx([&](TxScope& s) {
-                   s.db.prepare("UPDATE outbox SET published = 1, published_us = ? WHERE seq = ?")
-                       .bind(1, to_us(ctx_.clock.now()))
-                       .bind(2, seq)
-                       .run();
-                   return std::string();
-                 });
-                 if (!out.ok) {
-                   relay_retry(2);
-                   return;
-                 }
-                 relay_next();
-               }));
+  ctx_.bus.publish_batch(kEventStream, std::move(msgs),
+                         ctx_.guarded([this, seqs = std::move(seqs)](std::vector<PublishResult> rs) {
+                           std::size_t sent = 0;
+                           while (sent < rs.size() && sent < seqs.size() && rs[sent].ok) ++sent;
+                           if (sent > 0) {
+                             ctx_.bus_ok = true;
+                             relay_attempt_ = 0;
+                             CLSIM_CRASH_POINT(ctx_.hooks, "after_outbox_publish");
+                             if (!mark_published(seqs, sent)) return relay_retry(2);
+                           }
+                           if (sent < seqs.size()) {
+                             // Pending rows are pending work: retry in the foreground, with backoff.
+                             ctx_.bus_ok = false;
+                             return relay_retry(++relay_attempt_);
+                           }
+                           relay_next();
+                         }));
 }
 
+bool Messaging::mark_published(const std::vector<std::int64_t>& seqs, std::size_t count) {
+  return ctx_.run_tx([&](TxScope& s) {
+    const std::int64_t now_us = to_us(ctx_.clock.now());
+    for (std::size_t i = 0; i < count; ++i)
+      s.db.prepare("UPDATE outbox SET published = 1, published_us = ? WHERE seq = ?").bind(1, now_us).bind(2, seqs[i]).run();
+    return std::string();
+  }).ok;
+}
 
 void Messaging::on_delivery(const BusDelivery& d) {
   if (d.message.type == "customer:event:v1:requested") {
@@ -179,7 +187,11 @@ void Messaging::inbox_record(TxScope& s, const std::string& event_id, const std:
 
 bool Messaging::inbox_has(const std::string& event_id) {
   if (!ctx_.db) throw StoreError{0, "store: not open"};
-  auto& q = ctx_.db->prepare("SELECT 1 FROM inbox WHERE event_id = ?");
+  return inbox_has(*ctx_.db, event_id);
+}
+
+bool Messaging::inbox_has(SqliteDb& db, const std::string& event_id) {
+  auto& q = db.prepare("SELECT 1 FROM inbox WHERE event_id = ?");
   q.bind(1, event_id);
   const bool found = q.step();
   q.reset();

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/engine_context.hpp"
 
@@ -31,6 +32,7 @@ class Messaging {
   void inbox_record(TxScope& s, const std::string& event_id, const std::string& type);
   // Throws StoreError.
   bool inbox_has(const std::string& event_id);
+  static bool inbox_has(SqliteDb& db, const std::string& event_id);
   void ack(const std::string& entry_id);
   // Outbox rows not yet published. Throws StoreError.
   std::int64_t outbox_backlog();
@@ -47,7 +49,9 @@ class Messaging {
   void requeue_unconsumed();
 
  private:
+  static constexpr int kRelayBatch = 64;
   void relay_next();
+  bool mark_published(const std::vector<std::int64_t>& seqs, std::size_t count);
   void relay_retry(int attempt);
   // Entries of this group idle for `idle` come to this consumer.
   void take_stale(Duration idle);

@@ -34,6 +34,12 @@ class Bus {
  public:
   virtual ~Bus() = default;
   virtual void publish(std::string stream, BusMessage msg, std::function<void(PublishResult)> done) = 0;
+  // Publishes `msgs` in order (a pipeline of XADDs) and answers once: one result per
+  // message, in order. Nothing after the first failure counts as published (it may
+  // have been added all the same: at least once), so a caller that resends from the
+  // first failure keeps the order. The default publishes one message at a time.
+  virtual void publish_batch(std::string stream, std::vector<BusMessage> msgs,
+                             std::function<void(std::vector<PublishResult>)> done);
   // Starts delivering the group's new entries to this consumer (XREADGROUP >).
   virtual void subscribe(std::string stream, std::string group, std::string consumer,
                          std::function<void(BusDelivery)> on_delivery) = 0;

@@ -1,10 +1,39 @@
 // Small out-of-line helpers of the port types.
 #include <cstdio>
+#include <memory>
+
+#include "engine/ports/bus.hpp"
 
 #include "engine/ports/ledger.hpp"
 #include "engine/ports/social.hpp"
 
 namespace clsim::engine {
+
+namespace {
+struct BatchChain {
+  std::string stream;
+  std::vector<BusMessage> msgs;
+  std::vector<PublishResult> results;
+  std::function<void(std::vector<PublishResult>)> done;
+};
+
+// Each message once the previous one is answered; a failure ends the batch.
+void publish_from(Bus& bus, const std::shared_ptr<BatchChain>& c) {
+  if (c->results.size() == c->msgs.size()) return c->done(std::move(c->results));
+  const BusMessage& msg = c->msgs[c->results.size()];
+  bus.publish(c->stream, msg, [&bus, c](PublishResult r) {
+    const bool ok = r.ok;
+    c->results.push_back(std::move(r));
+    if (!ok) c->results.resize(c->msgs.size(), PublishResult{false, {}});
+    publish_from(bus, c);
+  });
+}
+}  // namespace
+
+void Bus::publish_batch(std::string stream, std::vector<BusMessage> msgs,
+                        std::function<void(std::vector<PublishResult>)> done) {
+  publish_from(*this, std::make_shared<BatchChain>(BatchChain{std::move(stream), std::move(msgs), {}, std::move(done)}));
+}
 
 const char* to_string(EngagementKind k) {
   switch (k) {

@@ -1,6 +1,6 @@
 // Rule campaign commands: create (validated; the escrow is funded by a durable
 // timer right after), customer event intake (validated, stored and queued through
-// the outbox in one transaction) and redrive of a dead-lettered event.
+// the outbox, a batch in one transaction) and redrive of a dead-lettered event.
 #include "engine/rules/rule_campaigns.hpp"
 #include "engine/store/campaign_repo.hpp"
 #include "engine/rules/rule_eval.hpp"
@@ -54,41 +54,66 @@ CommandResult RuleCampaigns::create(const RuleCampaignSpec& spec) {
   return out.ok ? CommandResult::success(id) : refusal_of(out);
 }
 
-CommandResult RuleCampaigns::customer_event(const CustomerEvent& ev) {
-  if (auto why = validate_customer_event(ev); !why.empty()) return CommandResult::refused(why, Refusal::invalid);
-  bool duplicate = false;
+CommandResult RuleCampaigns::customer_event(const CustomerEvent& ev) { return customer_events({ev}).front(); }
+
+// One transaction for the whole batch (group commit: one fsync acknowledges them
+// all); an event repeated within the batch is a duplicate of its first copy.
+std::vector<CommandResult> RuleCampaigns::customer_events(const std::vector<CustomerEvent>& evs) {
+  std::vector<CommandResult> results(evs.size());
+  std::vector<bool> valid(evs.size()), duplicate(evs.size());
+  bool any = false;
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    if (auto why = validate_customer_event(evs[i]); !why.empty())
+      results[i] = CommandResult::refused(why, Refusal::invalid);
+    else
+      valid[i] = any = true;
+  }
+  if (!any) return results;
   auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
-    auto& q = s.db.prepare("SELECT 1 FROM customer_events WHERE event_id = ?");
-    q.bind(1, ev.id);
-    duplicate = q.step();
-    q.reset();
-    if (duplicate) return {};  // the same event again: already queued once
-    const std::string trace_id = "tr-" + std::to_string(next_counter(s.db, "trace"));
-    const std::int64_t now_us = to_us(ctx_.clock.now());
-    s.db.prepare("INSERT INTO customer_events (event_id, type, user_id, payload, trace_id, intake_us, status, "
-                 "updated_us) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)")
-        .bind(1, ev.id)
-        .bind(2, ev.type)
-        .bind(3, ev.user)
-        .bind(4, ev.payload.dump())
-        .bind(5, trace_id)
-        .bind(6, now_us)
-        .bind(7, now_us)
-        .run();
-    messaging_.emit(s, rules::kOutboxCampaign, rules::kEventType, "customer:" + ev.id + ":requested",
-         {{"event_id", ev.id}, {"trace_id", trace_id}});
-    s.fx.traces.emplace_back("customer_event_accepted", nlohmann::json{{"event_id", ev.id},
-                                                                       {"type", ev.type},
-                                                                       {"user", ev.user},
-                                                                       {"trace_id", trace_id}});
+    for (std::size_t i = 0; i < evs.size(); ++i)
+      if (valid[i]) duplicate[i] = !queue_event(s, evs[i]);
     return {};
   });
-  if (!out.ok) return refusal_of(out);
-  if (duplicate) {
-    CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_intake");
-    return CommandResult{true, "duplicate event " + ev.id + " (already queued)", ev.id};
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    if (!valid[i]) continue;
+    if (!out.ok) {
+      results[i] = refusal_of(out);
+    } else if (duplicate[i]) {
+      CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_intake");
+      results[i] = CommandResult{true, "duplicate event " + evs[i].id + " (already queued)", evs[i].id};
+    } else {
+      results[i] = CommandResult::success(evs[i].id);
+    }
   }
-  return CommandResult::success(ev.id);
+  return results;
+}
+
+// Stores the event and queues it through the outbox; false when it was stored before.
+bool RuleCampaigns::queue_event(TxScope& s, const CustomerEvent& ev) {
+  auto& q = s.db.prepare("SELECT 1 FROM customer_events WHERE event_id = ?");
+  q.bind(1, ev.id);
+  const bool duplicate = q.step();
+  q.reset();
+  if (duplicate) return false;  // the same event again: already queued once
+  const std::string trace_id = "tr-" + std::to_string(next_counter(s.db, "trace"));
+  const std::int64_t now_us = to_us(ctx_.clock.now());
+  s.db.prepare("INSERT INTO customer_events (event_id, type, user_id, payload, trace_id, intake_us, status, "
+               "updated_us) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)")
+      .bind(1, ev.id)
+      .bind(2, ev.type)
+      .bind(3, ev.user)
+      .bind(4, ev.payload.dump())
+      .bind(5, trace_id)
+      .bind(6, now_us)
+      .bind(7, now_us)
+      .run();
+  messaging_.emit(s, rules::kOutboxCampaign, rules::kEventType, "customer:" + ev.id + ":requested",
+                  {{"event_id", ev.id}, {"trace_id", trace_id}});
+  s.fx.traces.emplace_back("customer_event_accepted", nlohmann::json{{"event_id", ev.id},
+                                                                     {"type", ev.type},
+                                                                     {"user", ev.user},
+                                                                     {"trace_id", trace_id}});
+  return true;
 }
 
 CommandResult RuleCampaigns::redrive(const std::string& event_id) {

@@ -1,7 +1,8 @@
 // The rule worker: a customer event from the bus is matched against the rule
 // campaigns active at its intake time; matches are recorded at most once per
 // (campaign, event) by the table's UNIQUE constraint, then paid one by one
-// (rule_payments.cpp).
+// (rule_payments.cpp). Deliveries that arrive together are taken in one
+// transaction (group commit), and acked once it commits.
 // Poison events are dead-lettered at once; transient failures back off and are
 // dead-lettered after the last attempt.
 #include "engine/rules/rule_campaigns.hpp"
@@ -34,15 +35,6 @@ void dead_letter(TxScope& s, const std::string& event_id, const std::string& tra
                                                          {"attempts", attempts}});
 }
 
-std::int64_t reserved(SqliteDb& db, const std::string& campaign) {
-  auto& q = db.prepare("SELECT COALESCE(SUM(reward), 0) FROM rule_matches WHERE campaign_id = ? AND status IN "
-                       "('pending', 'paid', 'failed')");
-  q.bind(1, campaign);
-  q.step();
-  const std::int64_t v = q.int_at(0);
-  q.reset();
-  return v;
-}
 }  // namespace
 
 // A customer event as stored at intake.
@@ -56,7 +48,7 @@ struct RuleCampaigns::Hit {
   std::string campaign;
   RuleVerdict verdict;
   std::string state;
-  std::int64_t budget = 0;
+  std::int64_t budget = 0, reserved = 0;  // reserved: the campaign's pending, paid and failed rewards
 };
 
 namespace {
@@ -79,28 +71,29 @@ std::optional<RuleCampaigns::StoredEvent> load_event(SqliteDb& db, const std::st
 std::vector<RuleCampaigns::Hit> match_active(SqliteDb& db, const RuleCampaigns::StoredEvent& ev, std::string& poison) {
   std::vector<RuleCampaigns::Hit> hits;
   const nlohmann::json payload = nlohmann::json::parse(ev.payload_text);
-  auto& c = db.prepare("SELECT id, rules, state, budget FROM rule_campaigns WHERE start_us <= ? AND end_us > ? "
-                       "ORDER BY id");
+  auto& c = db.prepare("SELECT id, rules, state, budget, reserved FROM rule_campaigns WHERE start_us <= ? AND "
+                       "end_us > ? ORDER BY id");
   c.bind(1, ev.intake_us).bind(2, ev.intake_us);
-  std::vector<std::tuple<std::string, std::string, std::string, std::int64_t>> active;
-  while (c.step()) active.emplace_back(c.text_at(0), c.text_at(1), c.text_at(2), c.int_at(3));
+  std::vector<std::tuple<std::string, std::string, std::string, std::int64_t, std::int64_t>> active;
+  while (c.step()) active.emplace_back(c.text_at(0), c.text_at(1), c.text_at(2), c.int_at(3), c.int_at(4));
   c.reset();
-  for (auto& [id, rules_text, state, budget] : active) {
+  for (auto& [id, rules_text, state, budget, reserved] : active) {
     RuleVerdict v = evaluate_rules(rules_from_json(nlohmann::json::parse(rules_text)), ev.type, payload);
     if (!v.poison.empty()) {
       poison = id + " " + v.poison;
       return {};
     }
-    if (v.matched) hits.push_back(RuleCampaigns::Hit{id, v, state, budget});
+    if (v.matched) hits.push_back(RuleCampaigns::Hit{id, v, state, budget, reserved});
   }
   return hits;
 }
 
-// One match row, at most once per (campaign, event): pending, or unpaid with why.
+// One match row, at most once per (campaign, event): pending (its reward reserved
+// on the campaign's row), or unpaid with why.
 void record_match(TxScope& s, Hooks& hooks, const std::string& event_id, const RuleCampaigns::StoredEvent& ev,
                   const RuleCampaigns::Hit& h, std::int64_t now_us) {
   std::string mstatus = "pending", reason;
-  const std::int64_t used = reserved(s.db, h.campaign);
+  const std::int64_t used = h.reserved;
   if (h.state != "ACTIVE") {
     mstatus = "unpaid", reason = "campaign ended before the event was processed";
   } else if (used + h.verdict.reward.minor > h.budget) {
@@ -120,18 +113,21 @@ void record_match(TxScope& s, Hooks& hooks, const std::string& event_id, const R
       .bind(8, ev.trace_id)
       .bind(9, now_us)
       .run();
-  if (s.db.changes() > 0)
-    s.fx.traces.emplace_back("rule_match", nlohmann::json{{"campaign", h.campaign},
-                                                          {"event_id", event_id},
-                                                          {"trace_id", ev.trace_id},
-                                                          {"rule", h.verdict.rule_index},
-                                                          {"reward", h.verdict.reward.minor},
-                                                          {"status", mstatus},
-                                                          {"reason", reason}});
+  if (s.db.changes() == 0) return;  // recorded before
+  if (mstatus == "pending") add_reserved(s.db, h.campaign, h.verdict.reward.minor);
+  s.fx.traces.emplace_back("rule_match", nlohmann::json{{"campaign", h.campaign},
+                                                        {"event_id", event_id},
+                                                        {"trace_id", ev.trace_id},
+                                                        {"rule", h.verdict.rule_index},
+                                                        {"reward", h.verdict.reward.minor},
+                                                        {"status", mstatus},
+                                                        {"reason", reason}});
 }
 
 }  // namespace
 
+// Deliveries are taken in batches: those that arrive within rule_batch_window of
+// the first share one transaction.
 void RuleCampaigns::on_delivery(const BusDelivery& d) {
   std::string event_id;
   try {
@@ -144,18 +140,39 @@ void RuleCampaigns::on_delivery(const BusDelivery& d) {
     messaging_.ack(d.entry_id);
     return;
   }
-  bool seen = false;
-  try {
-    seen = messaging_.inbox_has(rules::event_key(event_id));
-  } catch (const StoreError&) {
-    return;  // left pending; redelivered or claimed later
+  delivered_.push_back(Delivered{std::move(event_id), d.entry_id});
+  if (delivered_.size() == 1) ctx_.later(ctx_.options.rule_batch_window, "rule_take_batch", [this] { take_batch(); });
+}
+
+// One transaction takes every delivered event not in the inbox yet; the entries
+// are acked once it commits (a store error leaves them all pending, to be
+// redelivered or claimed), then the taken events are paid.
+void RuleCampaigns::take_batch() {
+  std::vector<Delivered> batch;
+  batch.swap(delivered_);
+  std::vector<char> duplicate(batch.size(), 0), pay(batch.size(), 0);
+  auto out = ctx_.run_tx([&](TxScope& s) -> std::string {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const std::string key = rules::event_key(batch[i].event_id);
+      if (messaging_.inbox_has(s.db, key)) {
+        duplicate[i] = 1;
+        continue;
+      }
+      if (busy_.count(key)) continue;
+      bool p = false;
+      (void)take_event(s, batch[i].event_id, p);  // an unknown event writes nothing and is acked
+      pay[i] = p;
+    }
+    return std::string();
+  });
+  if (!out.ok) return;
+  std::vector<std::string> to_pay;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (duplicate[i]) CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_dropped");
+    messaging_.ack(batch[i].entry_id);
+    if (pay[i]) to_pay.push_back(batch[i].event_id);
   }
-  if (seen) {
-    CLSIM_SOMETIMES(ctx_.hooks, "customer_event_duplicate_dropped");
-    messaging_.ack(d.entry_id);
-    return;
-  }
-  if (process(event_id)) messaging_.ack(d.entry_id);
+  pay_events(to_pay);
 }
 
 bool RuleCampaigns::process(const std::string& event_id) {

@@ -17,13 +17,25 @@ bool Leases::take(SqliteDb& db, const std::string& key, Duration hold_for) {
   return db.changes() > 0;
 }
 
+bool Leases::take(TxScope& s, const std::string& key, Duration hold_for) {
+  const std::int64_t until_us = to_us(ctx_.clock.now() + hold_for);
+  if (!take(s.db, key, hold_for)) return false;
+  s.fx.after_commit.push_back([this, key, until_us] { held_until_us_[key] = until_us; });
+  return true;
+}
+
 void Leases::release(SqliteDb& db, const std::string& key) {
+  held_until_us_.erase(key);  // before the write: a rolled-back release only costs a renewal
   db.prepare("DELETE FROM leases WHERE key = ? AND owner = ?").bind(1, key).bind(2, ctx_.options.name).run();
 }
 
 std::function<bool()> Leases::hold(const std::string& key, Duration hold_for) {
   return [this, key, hold_for] {
-    return ctx_.run_tx([&](TxScope& s) { return take(s.db, key, hold_for) ? std::string() : "lease_lost"; }).ok;
+    const auto it = held_until_us_.find(key);
+    if (it != held_until_us_.end() && it->second - to_us(ctx_.clock.now()) > to_us(hold_for) / 2) return true;
+    const bool held = ctx_.run_tx([&](TxScope& s) { return take(s, key, hold_for) ? std::string() : "lease_lost"; }).ok;
+    if (!held) held_until_us_.erase(key);
+    return held;
   };
 }
 

@@ -4,13 +4,13 @@
 
 namespace clsim::engine {
 
-bool Payments::take_lease(SqliteDb& db, const std::string& memo) {
-  return leases_.take(db, memo, ctx_.options.durations.payment_lease);
+bool Payments::take_lease(TxScope& s, const std::string& memo) {
+  return leases_.take(s, memo, ctx_.options.durations.payment_lease);
 }
 
 Payments::TxIdStore Payments::leased_store(const std::string& memo, Payments::TxIdStore store) {
   return [this, memo, store = std::move(store)](TxScope& s, const TransactionId& tx) -> std::string {
-    if (!take_lease(s.db, memo)) return "lease_lost";
+    if (!take_lease(s, memo)) return "lease_lost";
     return store(s, tx);
   };
 }

@@ -30,7 +30,9 @@ class Payments {
   void bind_tx_id_store(LedgerCallSpec& spec, const TxIdStore& store);
   // Taking the payment's lease (for EngineDurations::payment_lease) renews it;
   // false while another engine holds it. Inside a transaction.
-  bool take_lease(SqliteDb& db, const std::string& memo);
+  bool take_lease(TxScope& s, const std::string& memo);
+  // Gives the payment's lease up, inside the transaction that records its outcome.
+  void release_lease(TxScope& s, const std::string& memo) { leases_.release(s.db, memo); }
   // `store`, refusing ("lease_lost") unless this engine owns the payment.
   TxIdStore leased_store(const std::string& memo, TxIdStore store);
   // bind_tx_id_store through leased_store, plus spec.hold / spec.release.

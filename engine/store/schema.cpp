@@ -105,6 +105,15 @@ INSERT INTO timer_changes (id, n) VALUES (1, 0);
 ALTER TABLE payment_leases RENAME TO leases;
 ALTER TABLE leases RENAME COLUMN memo TO key;
 )sql",
+    // 9: the rule path without scans that grow with the store: an event's matches
+      // by event id, and each rule campaign's reserved total (the rewards of its
+      // pending, paid and failed matches) kept on its row instead of summed per match.
+    R"sql(
+CREATE INDEX rule_matches_event ON rule_matches (event_id);
+ALTER TABLE rule_campaigns ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
+UPDATE rule_campaigns SET reserved = (SELECT COALESCE(SUM(reward), 0) FROM rule_matches
+  WHERE campaign_id = rule_campaigns.id AND status IN ('pending', 'paid', 'failed'));
+)sql",
 };
 
 }  // namespace

@@ -56,6 +56,28 @@ void RedisBus::after(Duration delay, const char* label, std::function<void()> fn
 }
 
 void RedisBus::publish(std::string stream, BusMessage msg, std::function<void(PublishResult)> done) {
+  PublishResult result = xadd(stream, msg);
+  after(faults_.config.command_latency, "bus:publish", [done = std::move(done), result] { done(result); });
+}
+
+// One pipeline on one connection: the XADDs run in order and are answered in one
+// round trip. A drop ends it: the command it cut may have run, the rest did not.
+void RedisBus::publish_batch(std::string stream, std::vector<BusMessage> msgs,
+                             std::function<void(std::vector<PublishResult>)> done) {
+  std::vector<PublishResult> results;
+  results.reserve(msgs.size());
+  for (const auto& msg : msgs) {
+    if (!results.empty() && !results.back().ok) {
+      results.push_back(PublishResult{false, {}});
+      continue;
+    }
+    results.push_back(xadd(stream, msg));
+  }
+  after(faults_.config.command_latency, "bus:publish",
+        [done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
+}
+
+PublishResult RedisBus::xadd(const std::string& stream, const BusMessage& msg) {
   std::vector<std::string> argv{"XADD", stream, "*"};
   for (auto& [f, v] : to_fields(msg)) argv.insert(argv.end(), {f, v});
   PublishResult result;
@@ -69,7 +91,7 @@ void RedisBus::publish(std::string stream, BusMessage msg, std::function<void(Pu
     result.ok = r.type == Reply::Type::bulk;
     if (result.ok) result.entry_id = r.str;
   }
-  after(faults_.config.command_latency, "bus:publish", [done = std::move(done), result] { done(result); });
+  return result;
 }
 
 // A group created by its first subscriber starts at 0: entries published before

@@ -29,6 +29,8 @@ class RedisBus final : public engine::Bus {
   RedisBus& operator=(const RedisBus&) = delete;
 
   void publish(std::string stream, engine::BusMessage msg, std::function<void(engine::PublishResult)> done) override;
+  void publish_batch(std::string stream, std::vector<engine::BusMessage> msgs,
+                     std::function<void(std::vector<engine::PublishResult>)> done) override;
   void subscribe(std::string stream, std::string group, std::string consumer,
                  std::function<void(engine::BusDelivery)> on_delivery) override;
   void ack(std::string stream, std::string group, std::string entry_id) override;
@@ -47,6 +49,7 @@ class RedisBus final : public engine::Bus {
   };
 
   Reply run(const std::vector<std::string>& argv);
+  engine::PublishResult xadd(const std::string& stream, const engine::BusMessage& msg);
   bool partitioned(const char* command, const std::string& stream);
   // Runs fn after one round trip, on this engine's executor, unless destroyed.
   void after(engine::Duration delay, const char* label, std::function<void()> fn);

@@ -1,6 +1,7 @@
 // Leases over one store shared by two engines: one holder at a time, renewal by the
-// holder, takeover only after expiry (a crashed holder), release only by the holder;
-// and migration 8 keeps the payment leases an older engine wrote.
+// holder, takeover only after expiry (a crashed holder), release only by the holder,
+// a hold that writes only once half the lease is gone; and migration 8 keeps the
+// payment leases an older engine wrote.
 #include "engine/saga/leases.hpp"
 #include "engine/store/schema.hpp"
 #include "engine_harness.hpp"
@@ -55,6 +56,52 @@ TEST(Leases, OneHolderAtATimeUntilItExpires) {
   EXPECT_TRUE(b.take(key, kMinute * 5)) << "expired: a crashed holder's work is taken over";
   EXPECT_EQ(owner_of(a, key), "engine-2");
   EXPECT_FALSE(a.take(key, kMinute * 5)) << "the old holder has lost it";
+}
+
+std::int64_t until_us_of(EngineSide& side, const std::string& key) {
+  auto& q = side.ctx.db->prepare("SELECT until_us FROM leases WHERE key = ?");
+  q.bind(1, key);
+  const std::int64_t until = q.step() ? q.int_at(0) : 0;
+  q.reset();
+  return until;
+}
+
+TEST(Leases, AHoldWritesOnlyOnceLessThanHalfTheLeaseIsLeft) {
+  EngineHarness h;
+  EngineSide a(h, "engine-1");
+  const std::string key = "clsim:r-1:match:e-1";
+  auto hold = a.leases.hold(key, kMinute * 4);
+  ASSERT_TRUE(hold());
+  const std::int64_t first = until_us_of(a, key);
+  h.run_for(kMinute);
+  ASSERT_TRUE(hold());
+  EXPECT_EQ(until_us_of(a, key), first) << "3 of 4 minutes left: held without a write";
+  h.run_for(kMinute + kSecond);
+  ASSERT_TRUE(hold());
+  EXPECT_EQ(until_us_of(a, key), first + to_us(kMinute * 2 + kSecond)) << "under half left: renewed";
+}
+
+TEST(Leases, AHoldAfterAReleaseWritesAgain) {
+  EngineHarness h;
+  EngineSide a(h, "engine-1"), b(h, "engine-2");
+  const std::string key = "clsim:r-1:match:e-1";
+  auto hold = a.leases.hold(key, kMinute * 4);
+  ASSERT_TRUE(hold());
+  a.leases.releaser(key)();
+  EXPECT_TRUE(b.take(key, kMinute * 4)) << "released, so free";
+  EXPECT_FALSE(hold()) << "the release forgot the lease: the hold asks the store and finds it taken";
+}
+
+TEST(Leases, ALeaseTakenInARolledBackTransactionIsNotKnownAsHeld) {
+  EngineHarness h;
+  EngineSide a(h, "engine-1"), b(h, "engine-2");
+  const std::string key = "clsim:r-1:match:e-1";
+  a.ctx.run_tx([&](TxScope& s) {
+    EXPECT_TRUE(a.leases.take(s, key, kMinute * 4));
+    return std::string("refused");
+  });
+  EXPECT_TRUE(b.take(key, kMinute * 4)) << "the take rolled back";
+  EXPECT_FALSE(a.leases.hold(key, kMinute * 4)()) << "held by engine-2; engine-1 must not think it holds it";
 }
 
 TEST(Leases, OnlyTheHolderReleasesAndThenAnyoneTakes) {

@@ -61,6 +61,46 @@ TEST(Relay, RefusedPublishesAreRetriedInTheForeground) {
   h.check_money();
 }
 
+std::vector<CustomerEvent> purchases(int n) {
+  std::vector<CustomerEvent> evs;
+  for (int i = 0; i < n; ++i) evs.push_back(CustomerEvent{"e-" + std::to_string(i), "purchase", "bob", {{"amount", 1}}});
+  return evs;
+}
+
+std::vector<std::string> published_event_ids(const FakeBus& bus) {
+  std::vector<std::string> ids;
+  for (const auto& e : bus.entries) ids.push_back(e.message.event_id);
+  return ids;
+}
+
+TEST(Relay, ABacklogGoesOutAsOnePipelineInOutboxOrder) {
+  EngineHarness h;
+  h.start_engine();
+  h.run_for(kSecond);
+  const int batches = h.bus.batches;
+  for (const auto& r : h.engine->customer_events(purchases(10))) ASSERT_TRUE(r.ok) << r.reason;
+  h.run_for(kSecond);
+  EXPECT_EQ(h.bus.batches, batches + 1);
+  std::vector<std::string> want;
+  for (int i = 0; i < 10; ++i) want.push_back("customer:e-" + std::to_string(i) + ":requested");
+  EXPECT_EQ(published_event_ids(h.bus), want);
+  EXPECT_EQ(h.engine->health().outbox_backlog, 0);
+}
+
+TEST(Relay, ARefusedPipelineIsSentAgainWholeAndInOrder) {
+  EngineHarness h;
+  h.start_engine();
+  h.run_for(kSecond);
+  h.bus.fail_next_publishes = 1;
+  for (const auto& r : h.engine->customer_events(purchases(5))) ASSERT_TRUE(r.ok) << r.reason;
+  h.run_for(kMinute);
+  std::vector<std::string> want;
+  for (int i = 0; i < 5; ++i) want.push_back("customer:e-" + std::to_string(i) + ":requested");
+  EXPECT_EQ(published_event_ids(h.bus), want);
+  EXPECT_EQ(h.engine->health().outbox_backlog, 0);
+  EXPECT_TRUE(h.engine->health().bus_ok);
+}
+
 TEST(Relay, CrashBetweenPublishAndMarkRepublishesAndTheConsumerDedupes) {
   EngineHarness h;
   h.hooks.crash_at("after_outbox_publish");

@@ -38,6 +38,30 @@ class FakeBus final : public Bus {
     deliver_new();
   }
 
+  // A pipeline: one reply for the batch; a failing publish fails the rest too.
+  void publish_batch(std::string stream, std::vector<BusMessage> msgs,
+                     std::function<void(std::vector<PublishResult>)> done) override {
+    ++batches;
+    std::vector<PublishResult> rs;
+    for (auto& msg : msgs) {
+      PublishResult r;
+      if (fail_next_publishes > 0 || (!rs.empty() && !rs.back().ok)) {
+        if (fail_next_publishes > 0) --fail_next_publishes;
+        r.ok = false;
+      } else {
+        r.entry_id = std::to_string(entries.size() + 1) + "-0";
+        entries.push_back(BusDelivery{stream, r.entry_id, msg, 1});
+        published_types.push_back(msg.type);
+      }
+      rs.push_back(r);
+    }
+    clock_.start_wait(latency, TimerKind::foreground, "fake_bus_publish_reply",
+                      [done = std::move(done), rs](boost::system::error_code ec) {
+                        if (!ec) done(rs);
+                      });
+    deliver_new();
+  }
+
   void subscribe(std::string, std::string, std::string consumer, std::function<void(BusDelivery)> fn) override {
     consumer_ = consumer;
     on_delivery_ = std::move(fn);
@@ -95,6 +119,7 @@ class FakeBus final : public Bus {
   std::vector<std::string> published_types;
   std::size_t lost = 0;  // undelivered or pending entries lose_streams dropped
   int acks = 0;
+  int batches = 0;  // publish_batch calls
 
  private:
   struct Pending {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <utility>
 
 namespace clsim::live {
@@ -85,6 +86,31 @@ void RedisBus::publish(std::string stream, BusMessage msg, std::function<void(Pu
     if (result.ok) result.entry_id = r.str;
     done(result);
   });
+}
+
+void RedisBus::publish_batch(std::string stream, std::vector<BusMessage> msgs,
+                             std::function<void(std::vector<PublishResult>)> done) {
+  if (msgs.empty()) return done({});
+  struct Pipeline {
+    std::vector<PublishResult> results;
+    std::size_t answered = 0;
+    std::function<void(std::vector<PublishResult>)> done;
+  };
+  auto p = std::make_shared<Pipeline>(Pipeline{std::vector<PublishResult>(msgs.size()), 0, std::move(done)});
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    commands_.command(xadd_argv(stream, msgs[i]), options_.command_timeout, [p, i](RedisReply r) {
+      p->results[i].ok = r.type == RedisReply::Type::string;
+      if (p->results[i].ok) p->results[i].entry_id = r.str;
+      if (++p->answered < p->results.size()) return;
+      // After the first failure nothing counts as published, so a resend keeps the order.
+      bool failed = false;
+      for (auto& res : p->results) {
+        if (failed) res = PublishResult{false, {}};
+        failed = failed || !res.ok;
+      }
+      p->done(std::move(p->results));
+    });
+  }
 }
 
 void RedisBus::subscribe(std::string stream, std::string group, std::string consumer,

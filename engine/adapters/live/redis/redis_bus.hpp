@@ -35,6 +35,9 @@ class RedisBus final : public engine::Bus {
   RedisBus& operator=(const RedisBus&) = delete;
 
   void publish(std::string stream, engine::BusMessage msg, std::function<void(engine::PublishResult)> done) override;
+  // The XADDs pipelined on the one command connection (sent in order, answered in order).
+  void publish_batch(std::string stream, std::vector<engine::BusMessage> msgs,
+                     std::function<void(std::vector<engine::PublishResult>)> done) override;
   void subscribe(std::string stream, std::string group, std::string consumer,
                  std::function<void(engine::BusDelivery)> on_delivery) override;
   void ack(std::string stream, std::string group, std::string entry_id) override;

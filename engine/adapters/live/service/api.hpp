@@ -34,6 +34,12 @@ struct ApiContext {
   std::function<void()> refresh_gauges;
 };
 
+struct QueuedEvent {
+  engine::CustomerEvent event;
+  HttpRequest req;
+  Respond respond;
+};
+
 class Api {
  public:
   explicit Api(ApiContext ctx);
@@ -60,6 +66,8 @@ class Api {
   void claim_reward(const HttpRequest& req, const std::string& id, const Respond& respond);
   void create_rule_campaign(const HttpRequest& req, const Respond& respond);
   void take_event(const HttpRequest& req, const Respond& respond);
+  // Events posted before the queued flush runs share one transaction (group commit).
+  void flush_events(std::vector<QueuedEvent> batch, int attempt);
   void redrive(const HttpRequest& req, const std::string& event_id, const Respond& respond);
   // Runs `call`, retrying a store refusal with backoff; counts it; then `done`.
   void command(const char* name, Call call, Done done, int attempt = 0);
@@ -79,6 +87,7 @@ class Api {
   bool store_answered(const HttpRequest& req, const Respond& respond);
 
   ApiContext ctx_;
+  std::vector<QueuedEvent> queued_events_;
 };
 
 }  // namespace clsim::live

@@ -1,6 +1,7 @@
 // The API's commands: read the body strictly, ask the engine, answer with the
 // status the refusal calls for (400 invalid, 404 unknown, 409 refused by the rules,
 // 503 the store could not take it).
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "engine/adapters/live/service/api.hpp"
@@ -162,14 +163,39 @@ void Api::take_event(const HttpRequest& req, const Respond& respond) {
   if (!body) return;
   auto ev = field(req, respond, customer_event(*body));
   if (!ev) return;
-  command("customer_event", [this, ev = *ev] { return ctx_.engine.customer_event(ev); },
-          [this, req, respond, id = ev->id](const engine::CommandResult& r) {
-            if (!r.ok) return refused(req, r, respond);
-            // The engine accepts a repeated id once and queues nothing (CONTRACTS: "duplicate event ...").
-            if (r.reason.rfind("duplicate event", 0) == 0)
-              return respond(json_response(req, http::status::ok, {{"event_id", id}, {"duplicate", true}}));
-            respond(json_response(req, http::status::accepted, {{"event_id", id}}));
-          });
+  queued_events_.push_back(QueuedEvent{std::move(*ev), req, respond});
+  if (queued_events_.size() == 1) boost::asio::post(ctx_.io, [this] { flush_events({}, 0); });
+}
+
+void Api::flush_events(std::vector<QueuedEvent> batch, int attempt) {
+  if (batch.empty()) batch.swap(queued_events_);
+  std::vector<engine::CustomerEvent> events;
+  for (const auto& q : batch) events.push_back(q.event);
+  const auto results = ctx_.engine.customer_events(events);
+  bool unavailable = false;
+  for (const auto& r : results) unavailable = unavailable || r.refusal == engine::Refusal::unavailable;
+  if (unavailable && attempt < kStoreRetriesMax) {
+    // Nothing was written (a batch is one transaction); the store may be busy with another process.
+    auto timer = std::make_shared<boost::asio::steady_timer>(ctx_.io, kStoreRetryFirst * (1 << attempt));
+    timer->async_wait([this, timer, batch = std::move(batch), attempt](boost::system::error_code ec) mutable {
+      if (!ec) flush_events(std::move(batch), attempt + 1);
+    });
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& r = results[i];
+    const auto& [ev, req, respond] = batch[i];
+    ctx_.metrics.add("clsim_commands_total", {{"command", "customer_event"}, {"result", engine::to_string(r.refusal)}});
+    if (!r.ok) {
+      refused(req, r, respond);
+      continue;
+    }
+    // The engine accepts a repeated id once and queues nothing (CONTRACTS: "duplicate event ...").
+    if (r.reason.rfind("duplicate event", 0) == 0)
+      respond(json_response(req, http::status::ok, {{"event_id", ev.id}, {"duplicate", true}}));
+    else
+      respond(json_response(req, http::status::accepted, {{"event_id", ev.id}}));
+  }
 }
 
 void Api::redrive(const HttpRequest& req, const std::string& event_id, const Respond& respond) {
