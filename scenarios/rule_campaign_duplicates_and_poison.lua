@@ -1,4 +1,4 @@
--- Proves rule campaigns under duplicates, reordering, a crash, a busy ledger and poison events pay each (campaign, event) at most once, within budget, and settle every event.
+-- Proves rule campaigns under duplicates, reordering, a crash, a busy ledger, a batch of events and poison events pay each (campaign, event) at most once, within budget, and settle every event.
 scenario { name = "rule campaign duplicates and poison", seed = 11, max_time = days(3) }
 world { engines = 2, accounts = { shop = 1000, bob = 0, dave = 0 },
         faults = { bus = { duplicate_rate = 0.3, delay_min = ms(1), delay_max = seconds(2), reorder = true } } }
@@ -30,10 +30,19 @@ end
 run_for(minutes(10))
 
 -- A busy ledger: payments back off and retry; some may exhaust their attempts.
+-- These events come as one batch (one transaction), with a repeat and a bad one in it.
 faults { hedera = { busy_rate = 0.7 } }
+local batch = {}
 for i = 10, 14 do
-  customer_event { id = "e-" .. i, type = "purchase", user = "u" .. i, payload = { amount = 99 } }
+  batch[#batch + 1] = { id = "e-" .. i, type = "purchase", user = "u" .. i, payload = { amount = 99 } }
 end
+batch[#batch + 1] = { id = "e-10", type = "purchase", user = "u10", payload = { amount = 99 } }
+batch[#batch + 1] = { id = "e-15", type = "purchase" }
+local rs = customer_events(batch)
+check(#rs == 7, "one answer per event of the batch")
+for i = 1, 5 do check(rs[i].ok and rs[i].reason == "", "batch event " .. i .. " queued") end
+check(rs[6].ok and rs[6].reason:find("duplicate"), "a repeat inside the batch is a duplicate")
+check(not rs[7].ok and rs[7].reason:find("user"), "an event without a user is refused, the others queued")
 run_for(minutes(30))
 heal()
 run_for(minutes(5))

@@ -119,26 +119,60 @@ int l_rule_campaign(lua_State* L) {
   });
 }
 
+// The customer event table at `index` ({id, type, user, payload}); `where` names it in errors.
+engine::CustomerEvent read_event(lua_State* L, int index, const std::string& where) {
+  index = lua_absindex(L, index);
+  TableReader t(L, index, where.c_str());
+  t.allow_only({"id", "type", "user", "payload"});
+  engine::CustomerEvent ev;
+  ev.id = t.string("id").value_or("");
+  ev.type = t.string("type").value_or("");
+  ev.user = t.string("user").value_or("");
+  lua_getfield(L, index, "payload");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) luaL_error(L, "%s.payload: expected a table", where.c_str());
+    ev.payload = to_json(L, -1, where + ".payload");
+    if (ev.payload.is_array() && ev.payload.empty()) ev.payload = nlohmann::json::object();
+  }
+  lua_pop(L, 1);
+  return ev;
+}
+
 int l_customer_event(lua_State* L) {
   return guarded(L, [&] {
-    TableReader t(L, 1, "customer_event");
-    t.allow_only({"id", "type", "user", "payload"});
-    engine::CustomerEvent ev;
-    ev.id = t.string("id").value_or("");
-    ev.type = t.string("type").value_or("");
-    ev.user = t.string("user").value_or("");
-    lua_getfield(L, 1, "payload");
-    if (!lua_isnil(L, -1)) {
-      if (!lua_istable(L, -1)) luaL_error(L, "customer_event.payload: expected a table");
-      ev.payload = to_json(L, -1, "customer_event.payload");
-      if (ev.payload.is_array() && ev.payload.empty()) ev.payload = nlohmann::json::object();
-    }
-    lua_pop(L, 1);
-    auto r = sim_of(L).customer_event(ev);
+    auto r = sim_of(L).customer_event(read_event(L, 1, "customer_event"));
     lua_pushboolean(L, r.ok);
     if (r.reason.empty()) return 1;
     lua_pushstring(L, r.reason.c_str());
     return 2;
+  });
+}
+
+// customer_events{ {id, type, user, payload}, ... }: one batch, one transaction;
+// returns a list of {ok, reason} in the same order.
+int l_customer_events(lua_State* L) {
+  return guarded(L, [&] {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    std::vector<engine::CustomerEvent> events;
+    const lua_Integer n = luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n; ++i) {
+      lua_geti(L, 1, i);
+      const std::string where = "customer_events[" + std::to_string(i) + "]";
+      if (!lua_istable(L, -1)) luaL_error(L, "%s: expected a table", where.c_str());
+      events.push_back(read_event(L, -1, where));
+      lua_pop(L, 1);
+    }
+    const auto results = sim_of(L).customer_events(events);
+    lua_createtable(L, int(results.size()), 0);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      lua_createtable(L, 0, 2);
+      lua_pushboolean(L, results[i].ok);
+      lua_setfield(L, -2, "ok");
+      lua_pushstring(L, results[i].reason.c_str());
+      lua_setfield(L, -2, "reason");
+      lua_rawseti(L, -2, lua_Integer(i + 1));
+    }
+    return 1;
   });
 }
 
@@ -196,8 +230,9 @@ int l_redrive(lua_State* L) {
 
 void register_rules_api(lua_State* L) {
   const luaL_Reg fns[] = {{"rule_campaign", l_rule_campaign}, {"customer_event", l_customer_event},
-                          {"matches", l_matches},             {"dead_letters", l_dead_letters},
-                          {"redrive", l_redrive},             {nullptr, nullptr}};
+                          {"customer_events", l_customer_events}, {"matches", l_matches},
+                          {"dead_letters", l_dead_letters},   {"redrive", l_redrive},
+                          {nullptr, nullptr}};
   lua_pushglobaltable(L);
   luaL_setfuncs(L, fns, 0);
   lua_pop(L, 1);

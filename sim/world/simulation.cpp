@@ -285,6 +285,15 @@ engine::CommandResult Simulation::create_rule_campaign(const engine::RuleCampaig
 engine::CommandResult Simulation::customer_event(const engine::CustomerEvent& event) {
   return route("customer_event", [&](engine::Engine& e) { return e.customer_event(event); });
 }
+std::vector<engine::CommandResult> Simulation::customer_events(const std::vector<engine::CustomerEvent>& events) {
+  std::vector<engine::CommandResult> out;
+  const auto r = route("customer_events", [&](engine::Engine& e) {
+    out = e.customer_events(events);
+    return engine::CommandResult::success("");
+  });
+  if (!r.ok) out.assign(events.size(), r);
+  return out;
+}
 engine::CommandResult Simulation::redrive(const std::string& event_id) {
   return route("redrive", [&](engine::Engine& e) { return e.redrive(event_id); });
 }

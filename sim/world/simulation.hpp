@@ -52,6 +52,8 @@ class Simulation {
   bool engage(const std::string& id, const std::string& user, engine::EngagementKind kind);
   engine::CommandResult create_rule_campaign(const engine::RuleCampaignSpec& spec);
   engine::CommandResult customer_event(const engine::CustomerEvent& event);
+  // A batch in one transaction; every event refused alike when no engine runs.
+  std::vector<engine::CommandResult> customer_events(const std::vector<engine::CustomerEvent>& events);
   engine::CommandResult redrive(const std::string& event_id);
 
   // crash(n): a process crash, or with disk.lose_unsynced_on_crash a power loss
