@@ -191,25 +191,31 @@ Reply RedisMock::pending_summary(const Group& g) {
                        Reply::bulk(g.pel.rbegin()->first.str()), Reply::array(std::move(owners))});
 }
 
+// Walks the PEL (or one consumer's share) from start only as far as the answer
+// needs: a walk to the end of a large PEL made every one-entry XPENDING cost the
+// whole list.
 Reply RedisMock::pending_rows(const Group& g, const PendingArgs& p, std::int64_t now_ms) {
-  std::vector<StreamId> ids;
-  if (p.consumer) {
-    auto it = g.consumers.find(*p.consumer);
-    if (it == g.consumers.end()) return Reply::array();
-    ids.assign(it->second.lower_bound(p.start), it->second.end());
-  } else {
-    for (auto it = g.pel.lower_bound(p.start); it != g.pel.end(); ++it) ids.push_back(it->first);
-  }
   std::int64_t count = p.count;
   std::vector<Reply> rows;
-  for (StreamId id : ids) {
-    if (!count || id > p.end) break;
+  // False once the answer is complete.
+  auto add = [&](StreamId id) {
+    if (!count || id > p.end) return false;
     const Nack& nack = g.pel.at(id);
     const std::int64_t idle = now_ms - nack.delivery_ms;
-    if (p.min_idle && idle < p.min_idle) continue;
+    if (p.min_idle && idle < p.min_idle) return true;
     --count;
     rows.push_back(Reply::array({Reply::bulk(id.str()), Reply::bulk(nack.consumer),
                                  Reply::integer_of(idle < 0 ? 0 : idle), Reply::integer_of(nack.deliveries)}));
+    return true;
+  };
+  if (p.consumer) {
+    auto it = g.consumers.find(*p.consumer);
+    if (it == g.consumers.end()) return Reply::array();
+    for (auto id = it->second.lower_bound(p.start); id != it->second.end() && add(*id); ++id) {
+    }
+  } else {
+    for (auto it = g.pel.lower_bound(p.start); it != g.pel.end() && add(it->first); ++it) {
+    }
   }
   return Reply::array(std::move(rows));
 }
