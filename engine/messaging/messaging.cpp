@@ -101,8 +101,8 @@ void Messaging::relay_next() {
 bool Messaging::mark_published(const std::vector<std::int64_t>& seqs, std::size_t count) {
   return ctx_.run_tx([&](TxScope& s) {
     const std::int64_t now_us = to_us(ctx_.clock.now());
-    for (std::size_t i = 0; i < count; ++i)
-      s.db.prepare("UPDATE outbox SET published = 1, published_us = ? WHERE seq = ?").bind(1, now_us).bind(2, seqs[i]).run();
+    auto& mark = s.db.prepare("UPDATE outbox SET published = 1, published_us = ? WHERE seq = ?");
+    for (std::size_t i = 0; i < count; ++i) mark.bind(1, now_us).bind(2, seqs[i]).run();
     return std::string();
   }).ok;
 }

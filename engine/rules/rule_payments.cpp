@@ -56,7 +56,7 @@ void RuleCampaigns::pay_next(const std::string& event_id) {
 
 // Events taken together pay together: one transaction settles those with nothing
 // to pay and stores every new id (each under its payment's lease), then the
-// ledger calls start. Anything else goes the one-event way (pay_next).
+// ledger calls start. An unfunded match or a stored id goes the one-event way.
 void RuleCampaigns::pay_events(const std::vector<std::string>& event_ids) {
   if (!ctx_.db) return;
   struct Fresh {
@@ -74,8 +74,12 @@ void RuleCampaigns::pay_events(const std::vector<std::string>& event_ids) {
     } catch (const StoreError&) {
       continue;  // the event's resume timer comes back
     }
-    if (m && (!m->funded || m->stored.set())) {
-      pay_next(event_id);
+    if (m && !m->funded) {
+      unfunded_match(event_id, *m);
+      continue;
+    }
+    if (m && m->stored.set()) {
+      call_ledger(event_id, *m, m->stored.id(), true);
       continue;
     }
     batch.push_back(Fresh{event_id, std::move(m), std::nullopt, false});
