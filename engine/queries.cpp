@@ -37,6 +37,12 @@ constexpr const char* kRewardSums =
     "COALESCE(SUM(CASE WHEN status = 'claimable' THEN amount ELSE 0 END), 0), "
     "COALESCE(SUM(CASE WHEN status IN ('claiming', 'returning') THEN amount ELSE 0 END), 0)";
 
+// The same sums as kRewardSums, one row at a time.
+void add_reward(RewardSums& sums, std::string_view status, std::int64_t amount) {
+  if (status == "claimable") sums.claimable += amount;
+  else if (status == "claiming" || status == "returning") sums.in_flight += amount;
+}
+
 CampaignRecord to_record(const CampaignRow& r, RewardSums sums) {
   CampaignRecord c;
   c.id = r.id, c.owner = r.owner, c.state = to_string(r.state), c.text = r.text, c.step = r.step;
@@ -89,12 +95,23 @@ std::vector<CampaignRecord> StoreReader::campaigns() {
       }
     } end_read{db};
     // Two statements, not two a campaign: the invariant checker reads this list
-    // every few hundred events (10% of a 1,000-campaign week).
-    static const std::string sql =
-        std::string("SELECT campaign_id, ") + kRewardSums + " FROM rewards GROUP BY campaign_id";
+    // every few hundred events (10% of a 1,000-campaign week). The rewards are
+    // summed from one pass over the table in its own order, where GROUP BY walked
+    // the primary key index and looked up every row in the table (twice the cost,
+    // 9% of the week); a campaign's rewards are written together, so its rows
+    // mostly come in one run and cost one map lookup a run.
     std::unordered_map<std::string, RewardSums> sums;
-    auto& q = db.prepare(sql);
-    while (q.step()) sums.emplace(q.text_at(0), RewardSums{q.int_at(1), q.int_at(2)});
+    auto& q = db.prepare("SELECT campaign_id, status, amount FROM rewards");
+    RewardSums* run = nullptr;
+    std::string run_id;
+    while (q.step()) {
+      const std::string_view id = q.text_view(0);
+      if (!run || id != run_id) {
+        run_id.assign(id);
+        run = &sums[run_id];
+      }
+      add_reward(*run, q.text_view(1), q.int_at(2));
+    }
     q.reset();
     for (const auto& row : load_campaigns(db)) {
       const auto it = sums.find(row.id);

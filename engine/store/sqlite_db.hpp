@@ -47,6 +47,8 @@ class Statement {
   void run();
   std::int64_t int_at(int col) const;
   std::string text_at(int col) const;
+  // The column's text without a copy; valid until the next step or reset.
+  std::string_view text_view(int col) const;
   bool is_null(int col) const;
   std::optional<std::string> opt_text(int col) const;
   std::optional<std::int64_t> opt_int(int col) const;

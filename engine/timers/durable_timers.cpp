@@ -65,8 +65,11 @@ void DurableTimers::sweep(bool at_start) {
   std::vector<std::tuple<std::string, std::string, std::int64_t>> rows;
   std::int64_t seen = seen_;
   try {
-    auto& q = ctx_.db->prepare("SELECT campaign_id, kind, due_us, changed FROM timers WHERE changed > ?");
-    q.bind(1, full ? std::int64_t(-1) : seen_);
+    // A full sweep scans the table: through the `changed` index every row cost a
+    // lookup in the table as well.
+    auto& q = full ? ctx_.db->prepare("SELECT campaign_id, kind, due_us, changed FROM timers")
+                   : ctx_.db->prepare("SELECT campaign_id, kind, due_us, changed FROM timers WHERE changed > ?");
+    if (!full) q.bind(1, seen_);
     while (q.step()) {
       rows.emplace_back(q.text_at(0), q.text_at(1), q.int_at(2));
       seen = std::max(seen, q.int_at(3));
@@ -81,11 +84,12 @@ void DurableTimers::sweep(bool at_start) {
   std::set<std::tuple<std::int64_t, std::string, std::string>> due;
   for (auto& [campaign, kind, due_us] : rows) {
     if (at_start) loaded_at_start_.emplace(campaign, kind);
-    auto [it, added] = rows_.try_emplace(std::make_pair(campaign, kind), Mirrored{due_us, full_sweeps_});
+    auto [it, added] =
+        rows_.try_emplace(std::make_pair(std::move(campaign), std::move(kind)), Mirrored{due_us, full_sweeps_});
     it->second.full_sweep = full_sweeps_;
     if (added || it->second.due_us != due_us) {
       it->second.due_us = due_us;
-      due.emplace(due_us, campaign, kind);
+      due.emplace(due_us, it->first.first, it->first.second);
     }
   }
   if (full) std::erase_if(rows_, [&](const auto& r) { return r.second.full_sweep != full_sweeps_; });

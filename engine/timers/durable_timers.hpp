@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "engine/engine_context.hpp"
@@ -64,7 +65,16 @@ class DurableTimers {
     std::int64_t due_us = 0;
     std::uint64_t full_sweep = 0;
   };
-  std::map<std::pair<std::string, std::string>, Mirrored> rows_;
+  // Hashed: a full sweep looks up every row, and an ordered map's string
+  // comparisons were most of the sweep. Nothing iterates it in an order that
+  // reaches the clock (the sweep sorts what it schedules).
+  struct KeyHash {
+    std::size_t operator()(const std::pair<std::string, std::string>& k) const noexcept {
+      const std::size_t h = std::hash<std::string>{}(k.first);
+      return h ^ (std::hash<std::string>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    }
+  };
+  std::unordered_map<std::pair<std::string, std::string>, Mirrored, KeyHash> rows_;
   // Mirrored rows whose clock wait fired (taken, or found leased or failed): a sweep
   // schedules them again unless their work re-armed or disarmed them meanwhile.
   std::set<std::pair<std::string, std::string>> fired_;
