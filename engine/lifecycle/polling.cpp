@@ -4,6 +4,7 @@
 // scale). Each (campaign, user, kind) is recorded once; the owner earns nothing.
 #include "engine/lifecycle/lifecycle.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <unordered_map>
@@ -15,16 +16,20 @@ namespace clsim::engine {
 
 namespace {
 constexpr int kPagesMax = 50;  // 5,000 engagers of one kind per poll; the rest next time
+constexpr std::size_t kListedNamesMax = 20'000;  // names read before a commit
 
 std::array<std::int64_t, 4> counts_of(const TweetMetrics& m) {
   return {m.like_count, m.retweet_count, m.quote_count, m.reply_count};
 }
 
-std::unordered_set<std::string> stored_engagers(SqliteDb& db, const std::string& campaign, EngagementKind kind) {
-  std::unordered_set<std::string> out;
-  auto& q = db.prepare("SELECT user_id FROM engagements WHERE campaign_id = ? AND kind = ?");
+// Sorted by the primary key's order, which std::string's order matches (bytes,
+// then length), so a lookup is a binary search: a hash set of the names cost an
+// allocation per name for every list.
+std::vector<std::string> stored_engagers(SqliteDb& db, const std::string& campaign, EngagementKind kind) {
+  std::vector<std::string> out;
+  auto& q = db.prepare("SELECT user_id FROM engagements WHERE campaign_id = ? AND kind = ? ORDER BY user_id");
   q.bind(1, campaign).bind(2, to_string(kind));
-  while (q.step()) out.insert(q.text_at(0));
+  while (q.step()) out.emplace_back(q.text_view(0));
   q.reset();
   return out;
 }
@@ -100,7 +105,10 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
   }
 
   void next_work() {
-    if (work_i_ >= work_.size()) return next_batch();
+    if (work_i_ >= work_.size()) {
+      if (!store_lists()) return end(End{false, std::nullopt});
+      return next_batch();
+    }
     users_.clear();
     pages_ = 0;
     fetch_page(std::nullopt);
@@ -119,52 +127,81 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
     if (!p.status.ok()) return end(End{false, std::nullopt});
     users_.insert(users_.end(), p.user_ids.begin(), p.user_ids.end());
     if (p.next_token && ++pages_ < kPagesMax) return fetch_page(p.next_token);
-    const auto& w = work_[work_i_];
+    listed_names_ += users_.size();
+    lists_.push_back(Listed{work_i_, std::move(users_), !p.next_token});
+    users_ = {};
+    ++work_i_;
+    // The lists of a metrics batch commit together: one commit a list was a
+    // quarter of a 1,000-campaign week. A large audience commits sooner, so the
+    // names held here stay bounded.
+    if (listed_names_ >= kListedNamesMax && !store_lists()) return end(End{false, std::nullopt});
+    next_work();
+  }
+
+  // Stores the engager lists read since the last commit, in one transaction. Each
+  // (campaign, user, kind) is stored once; false on a store error (the lists are
+  // read again at the next poll).
+  bool store_lists() {
+    if (lists_.empty()) return true;
+    std::vector<Listed> lists = std::move(lists_);
+    lists_.clear();
+    listed_names_ = 0;
+    std::vector<const Work*> complete;  // lists that moved their campaign's mark
     auto out = e_.ctx_.run_tx([&](TxScope& s) -> std::string {
-      // Only the state and one mark of the row matter here; reading and rewriting
-      // all of it for every list was a fifth of a poll.
-      const std::string& id = w.target.campaign;
-      if (!campaign_running(s.db, id)) return "not running";
+      complete.clear();
       const auto now_us = to_us(e_.ctx_.clock.now());
-      // A list names every engager, most of them stored at an earlier poll: one
-      // scan of the campaign's rows costs less than an insert tried per name.
-      const std::unordered_set<std::string> stored = stored_engagers(s.db, id, w.kind);
-      std::int64_t added = 0;
-      for (const auto& u : users_) {
-        if (u == w.target.owner) continue;  // the owner's own engagement earns nothing
-        if (stored.count(u)) continue;
-        s.db.prepare("INSERT OR IGNORE INTO engagements (campaign_id, user_id, kind, at_us) VALUES (?, ?, ?, ?)")
-            .bind(1, id)
-            .bind(2, u)
-            .bind(3, to_string(w.kind))
-            .bind(4, now_us)
-            .run();
-        const auto changed = s.db.changes();
-        added += changed;
-        // A live service's capture must hold the outside world it saw, or its replay
-        // would pay nobody; the simulator builds its captures from the mocks instead.
-        if (changed > 0 && e_.ctx_.options.capture) {
-          s.fx.captured.push_back(engagement_record(id, u, w.kind, w.target.tweet_id));
-          s.fx.captured.back().ts_us = now_us;
+      for (const auto& l : lists) {
+        const Work& w = work_[l.work];
+        // Only the state and one mark of the row matter here; reading and rewriting
+        // all of it for every list was a fifth of a poll.
+        const std::string& id = w.target.campaign;
+        if (!campaign_running(s.db, id)) continue;
+        // A list names every engager, most of them stored at an earlier poll: one
+        // scan of the campaign's rows costs less than an insert tried per name.
+        const std::vector<std::string> stored = stored_engagers(s.db, id, w.kind);
+        std::int64_t added = 0;
+        for (const auto& u : l.users) {
+          if (u == w.target.owner) continue;  // the owner's own engagement earns nothing
+          if (std::binary_search(stored.begin(), stored.end(), u)) continue;
+          s.db.prepare("INSERT OR IGNORE INTO engagements (campaign_id, user_id, kind, at_us) VALUES (?, ?, ?, ?)")
+              .bind(1, id)
+              .bind(2, u)
+              .bind(3, to_string(w.kind))
+              .bind(4, now_us)
+              .run();
+          const auto changed = s.db.changes();
+          added += changed;
+          // A live service's capture must hold the outside world it saw, or its
+          // replay would pay nobody; the simulator builds its captures from the
+          // mocks instead.
+          if (changed > 0 && e_.ctx_.options.capture) {
+            s.fx.captured.push_back(engagement_record(id, u, w.kind, w.target.tweet_id));
+            s.fx.captured.back().ts_us = now_us;
+          }
         }
+        // Only a fully read list moves the mark; a cut-off one is read again next time.
+        if (l.complete) {
+          save_seen_mark(s.db, id, int(w.kind), w.count);
+          complete.push_back(&w);
+        }
+        if (added > 0)
+          s.fx.traces.emplace_back("engagements_recorded", nlohmann::json{{"campaign", id},
+                                                                          {"kind", to_string(w.kind)},
+                                                                          {"added", added}});
       }
-      // Only a fully read list moves the mark; a cut-off one is read again next time.
-      if (!p.next_token) save_seen_mark(s.db, id, int(w.kind), w.count);
-      if (added > 0)
-        s.fx.traces.emplace_back("engagements_recorded", nlohmann::json{{"campaign", id},
-                                                                        {"kind", to_string(w.kind)},
-                                                                        {"added", added}});
       return {};
     });
-    if (out.store_error) return end(End{false, std::nullopt});
-    if (out.ok && !p.next_token) e_.seen_marks_[w.target.campaign][int(w.kind)] = w.count;
-    ++work_i_;
-    next_work();
+    if (out.store_error) return false;
+    if (out.ok)
+      for (const Work* w : complete) e_.seen_marks_[w->target.campaign][int(w->kind)] = w->count;
+    return true;
   }
 
   void end(End e) {
     if (finished_) return;
     finished_ = true;
+    // What was read before a rate limit or an error is still worth its commit.
+    if (!store_lists()) e.ok = false;
     done_(e);
   }
 
@@ -177,6 +214,15 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
   std::size_t work_i_ = 0;
   std::vector<std::string> users_;
   int pages_ = 0;
+  // Engager lists read and not yet stored: work index, every name, and whether the
+  // list was read to its end.
+  struct Listed {
+    std::size_t work;
+    std::vector<std::string> users;
+    bool complete;
+  };
+  std::vector<Listed> lists_;
+  std::size_t listed_names_ = 0;
   bool finished_ = false;
 };
 
