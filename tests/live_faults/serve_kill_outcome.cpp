@@ -2,6 +2,9 @@
 // (mockd's tweets, ledger mirror and balances) beside what serve says of each campaign.
 #include "live_faults/serve_kill_support.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace clsim::live_faults {
 
 std::vector<std::string> check_outcome(const FaultWorld& world, const std::vector<CampaignPlan>& plans,
@@ -13,8 +16,17 @@ std::vector<std::string> check_outcome(const FaultWorld& world, const std::vecto
   auto expect = [&](const std::string& account, long long delta) {
     expected.emplace(account, kStartingBalance).first->second += delta;
   };
+  // mockd's mirror shows a transaction only mirror_lag (5 s) after consensus, and
+  // balances move at consensus: a transfer made just before the end (the last
+  // expiry's return) is read again until the lag has passed, a missing one never
+  // shows up, and a repeated one is already there.
+  const auto mirror_settled = std::chrono::steady_clock::now() + std::chrono::seconds(7);
   auto ledger = [&](const std::string& memo, int want) {
-    const int got = world.ledger_entries(memo);
+    int got = world.ledger_entries(memo);
+    for (int i = 0; got < want && i < 40 && std::chrono::steady_clock::now() < mirror_settled; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      got = world.ledger_entries(memo);
+    }
     if (got != want) bad.push_back(memo + ": " + std::to_string(got) + " ledger transactions, want " + std::to_string(want));
   };
   for (const auto& p : plans) {
