@@ -43,7 +43,7 @@ constexpr int kSearchPageMax = 100;
 TwitterReply<engine::SearchResult> TwitterService::search_recent(const engine::SearchRequest& req) {
   const auto now = clock_.now();
   engine::SearchResult out;
-  const Gate g = gate(kSearchRecent, {}, {req.phrase});
+  const Gate g = gate(kSearchRecent, {}, CallTexts({req.phrase}));
   if (g.refuse) {
     out.status = *g.refuse;
     return reply(std::move(out));
@@ -65,7 +65,7 @@ TwitterReply<engine::SearchResult> TwitterService::search_recent(const engine::S
 TwitterReply<engine::MetricsResult> TwitterService::lookup_metrics(const std::vector<std::string>& tweet_ids) {
   const auto now = clock_.now();
   engine::MetricsResult out;
-  const Gate g = gate(kTweetsLookup, {}, texts_of(tweet_ids));
+  const Gate g = gate(kTweetsLookup, {}, CallTexts(*this, tweet_ids));
   if (g.refuse) {
     out.status = *g.refuse;
     return reply(std::move(out));
@@ -89,7 +89,8 @@ TwitterReply<engine::MetricsResult> TwitterService::lookup_metrics(const std::ve
 TwitterReply<engine::EngagersPage> TwitterService::list_engagers(const engine::EngagersRequest& req) {
   const auto now = clock_.now();
   engine::EngagersPage out;
-  const Gate g = gate(engine::engagers_endpoint(req.kind), {}, texts_of({req.tweet_id}));
+  const std::vector<std::string> ids{req.tweet_id};
+  const Gate g = gate(engine::engagers_endpoint(req.kind), {}, CallTexts(*this, ids));
   if (g.refuse) {
     out.status = *g.refuse;
     return reply(std::move(out));

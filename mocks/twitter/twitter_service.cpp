@@ -54,13 +54,13 @@ TwitterService::TwitterService(TwitterConfig config, engine::Clock& clock, engin
       counter_(counter) {}
 
 TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std::string& user,
-                                          const std::vector<std::string>& texts) {
+                                          const CallTexts& texts) {
   const auto now = clock_.now();
   const auto& f = config_.faults;
   Gate g;
-  if (counter_.tracking()) g.subject = call_subject(endpoint, texts);
+  if (counter_.tracking()) g.subject = call_subject(endpoint, texts.get());
   call_nth_ = ordinals_.next(endpoint, now);
-  if (auto scripted = script_.take(endpoint, texts, now, call_nth_)) {
+  if (auto scripted = script_.pending() ? script_.take(endpoint, texts.get(), now, call_nth_) : std::nullopt) {
     count("scripted");
     if (!scripted->fault.empty() && counter_.scheduled()) {
       counter_.force_next(scripted->fault);
@@ -74,7 +74,7 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
     // The cap is on a calendar period, independent of the 15-minute windows.
     count("usage_capped");
     g.refuse = problems::usage_capped(engine::from_us((engine::to_us(now) / kDayUs + 1) * kDayUs));
-    observe(endpoint, texts, *g.refuse, false, nullptr);
+    observe(endpoint, texts.get(), *g.refuse, false, nullptr);
     return g;
   }
   if (f.rate_limit) {
@@ -82,7 +82,7 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
     if (!d.allowed) {
       count("rate_limited");
       g.refuse = problems::too_many_requests(d.reset);
-      observe(endpoint, texts, *g.refuse, false, nullptr);
+      observe(endpoint, texts.get(), *g.refuse, false, nullptr);
       return g;
     }
   }
@@ -103,7 +103,7 @@ TwitterService::Gate TwitterService::gate(const std::string& endpoint, const std
   if (!fired) return g;
   count(fired);
   if (g.logged) g.refuse = *g.logged;
-  observe(endpoint, texts, *g.refuse, false, fired);
+  observe(endpoint, texts.get(), *g.refuse, false, fired);
   return g;
 }
 
@@ -153,7 +153,7 @@ TwitterReply<engine::PostTweetResult> TwitterService::post_tweet(const engine::P
   const auto now = clock_.now();
   const auto& f = config_.faults;
   engine::PostTweetResult out;
-  const Gate g = gate(kPostTweets, req.account, {req.text});
+  const Gate g = gate(kPostTweets, req.account, CallTexts({req.text}));
   if (g.refuse) {
     out.status = *g.refuse;
     return reply(std::move(out));

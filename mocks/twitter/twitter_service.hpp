@@ -86,7 +86,25 @@ class TwitterService {
     std::string subject;                            // names the call to a fault schedule
     std::optional<engine::ApiStatus> logged;        // a replayed failure taken through its decision
   };
-  Gate gate(const std::string& endpoint, const std::string& user, const std::vector<std::string>& texts);
+  // The texts of the tweets a call concerns, found only when something asks for
+  // them (a fault schedule or record, a scripted failure, a refusal to observe):
+  // copying a hundred texts for every metrics lookup was a third of the lookup.
+  class CallTexts {
+   public:
+    explicit CallTexts(std::vector<std::string> texts) : texts_(std::move(texts)) {}
+    CallTexts(const TwitterService& service, const std::vector<std::string>& tweet_ids)
+        : service_(&service), tweet_ids_(&tweet_ids) {}
+    const std::vector<std::string>& get() const {
+      if (!texts_) texts_ = service_->texts_of(*tweet_ids_);
+      return *texts_;
+    }
+
+   private:
+    const TwitterService* service_ = nullptr;
+    const std::vector<std::string>* tweet_ids_ = nullptr;
+    mutable std::optional<std::vector<std::string>> texts_;
+  };
+  Gate gate(const std::string& endpoint, const std::string& user, const CallTexts& texts);
   engine::ApiStatus injected_server_error();
   engine::Duration latency_for(const engine::ApiStatus& status);
   template <class T>
