@@ -175,9 +175,12 @@ std::int64_t next_counter(SqliteDb& db, const std::string& name) {
   return v;
 }
 
+const char* const kRunningTweetsSql =
+    "SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND first_tweet_id IS NOT NULL "
+    "ORDER BY id";
+
 std::vector<RunningTweet> running_tweets(SqliteDb& db) {
-  auto& q = db.prepare("SELECT id, first_tweet_id, owner FROM campaigns WHERE state = 'RUNNING' AND "
-                       "first_tweet_id IS NOT NULL ORDER BY id");
+  auto& q = db.prepare(kRunningTweetsSql);
   std::vector<RunningTweet> out;
   while (q.step()) out.push_back(RunningTweet{q.text_at(0), q.text_at(1), q.text_at(2)});
   q.reset();

@@ -55,6 +55,8 @@ struct RunningTweet {
   std::string campaign, tweet_id, owner;
 };
 std::vector<RunningTweet> running_tweets(SqliteDb& db);
+// Its query, which the campaigns_running index (schema 10) answers on its own.
+extern const char* const kRunningTweetsSql;
 // Whether a campaign is RUNNING and its last engagement counts seen: all a poll
 // needs to choose what to fetch, without reading the row's 40 columns.
 struct SeenMarks {

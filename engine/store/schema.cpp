@@ -114,6 +114,14 @@ ALTER TABLE rule_campaigns ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
 UPDATE rule_campaigns SET reserved = (SELECT COALESCE(SUM(reward), 0) FROM rule_matches
   WHERE campaign_id = rule_campaigns.id AND status IN ('pending', 'paid', 'failed'));
 )sql",
+    // 10: the running campaigns' poll targets in an index of their own, so a poll
+      // lists them without walking every campaign row (6% of a 1,000-campaign week).
+      // `state` is a column too: SQLite 3.40 counts an index as covering only if it
+      // holds every column the WHERE names, its own condition's included.
+    R"sql(
+CREATE INDEX campaigns_running ON campaigns (id, first_tweet_id, owner, state)
+  WHERE state = 'RUNNING' AND first_tweet_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace
