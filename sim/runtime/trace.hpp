@@ -28,6 +28,13 @@ class Trace {
 
   static constexpr std::size_t kTailLines = 40;
 
+  // One line's text: {"seq","t_us","engine","ev", ...fields} as compact JSON.
+  static std::string line(std::uint64_t seq, std::int64_t t_us, int engine, std::string_view ev,
+                          const nlohmann::ordered_json& fields);
+  // The same line built as a JSON object and dumped: the definition `line` keeps.
+  static std::string line_as_object(std::uint64_t seq, std::int64_t t_us, int engine, std::string_view ev,
+                                    const nlohmann::ordered_json& fields);
+
  private:
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
   std::uint64_t seq_ = 0;

@@ -140,5 +140,25 @@ TEST(Trace, HashDependsOnEveryLineAndOnTheIdentity) {
   EXPECT_EQ(a.hash_hex().size(), 16u);
 }
 
+// The line is written directly for speed; it must be the bytes the JSON object
+// form gives, or every trace hash would move.
+TEST(Trace, ALineIsByteForByteTheJsonObjectOfItsHeaderAndFields) {
+  using J = nlohmann::ordered_json;
+  const std::string bad_utf8 = std::string("x\xff\xfey");
+  const std::vector<std::string> evs{"timer_fired", "say \"hi\"", "tab\tand\\slash", "caf\u00e9", bad_utf8, ""};
+  std::vector<J> fields{J(),
+                        J::object(),
+                        J{{"campaign", "c-1"}, {"added", 3}},
+                        J{{"lag_us", -5}, {"ratio", 0.25}, {"ok", true}, {"none", nullptr}},
+                        J{{"nested", {{"a", J::array({1, "two", J::object()})}}}, {"text", bad_utf8}},
+                        J{{"ev", "overwritten"}, {"x", 1}},
+                        J{{"x", 1}, {"seq", 99}},
+                        J::array({1, 2})};
+  for (const auto& ev : evs)
+    for (const auto& f : fields)
+      for (const std::int64_t t : {std::int64_t(0), std::int64_t(1'735'689'600'000'000), std::int64_t(-7)})
+        EXPECT_EQ(Trace::line(42, t, -1, ev, f), Trace::line_as_object(42, t, -1, ev, f)) << ev << " " << f.dump();
+}
+
 }  // namespace
 }  // namespace clsim::sim
