@@ -102,10 +102,18 @@ SqliteDb::SqliteDb(const std::string& path, const std::string& vfs, bool create)
   sqlite3_extended_result_codes(db_, 0);
   // The simulator retries SQLITE_BUSY through its event loop, so never wait here.
   sqlite3_busy_timeout(db_, 0);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  exec("PRAGMA foreign_keys=ON");
-  exec("PRAGMA temp_store=MEMORY");
+  try {
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA foreign_keys=ON");
+    exec("PRAGMA temp_store=MEMORY");
+  } catch (const StoreError&) {
+    // No destructor runs for a constructor that throws: an engine retrying its
+    // open on a full disk leaked a connection (file handles, WAL index) a try.
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 SqliteDb::~SqliteDb() {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/sqlite_db.hpp"
 #include "sim/disk/sqlite_prng.hpp"
 #include "tests/sim/disk_fixture.hpp"
 
@@ -44,6 +45,30 @@ TEST(SimDisk, AFullDiskRefusesGrowingWritesWithSqliteFull) {
   w.disk.set_faults(DiskFaults{});
   EXPECT_EQ(c.exec("INSERT INTO t VALUES (zeroblob(100000))"), SQLITE_OK);
   EXPECT_EQ(c.scalar("SELECT count(*) FROM t"), 1);
+}
+
+// An engine retries its open for as long as the disk is full (hours, in some
+// swarm seeds): an open whose pragmas fail must close the connection it opened,
+// or every attempt leaks one (its file handle and its share of the WAL index,
+// which every later lock walked).
+TEST(SimDisk, AStoreOpenRefusedByAFullDiskLeavesNoConnectionOpen) {
+  DiskWorld w;
+  w.disk.set_faults(DiskFaults{.full = true});
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    bool refused = false;
+    try {
+      engine::SqliteDb db("db", w.disk.vfs_name(), true);
+    } catch (const engine::StoreError& e) {
+      refused = true;
+      EXPECT_EQ(e.code, SQLITE_FULL) << e.message;
+    }
+    EXPECT_TRUE(refused);
+    const auto st = w.disk.stats("db");
+    EXPECT_EQ(st ? st->open_handles : 0, 0) << "after attempt " << attempt;
+  }
+  w.disk.set_faults(DiskFaults{});
+  engine::SqliteDb db("db", w.disk.vfs_name(), true);
+  EXPECT_EQ(w.disk.stats("db")->open_handles, 1);
 }
 
 TEST(SimDisk, IoErrorsAreDrawnOnlyWhileTheFaultIsOn) {
