@@ -77,46 +77,79 @@ std::optional<CampaignRecord> StoreReader::campaign(const std::string& id) {
   });
 }
 
+namespace {
+// Ends a deferred read transaction on scope exit, whatever happened.
+struct EndRead {
+  SqliteDb& db;
+  ~EndRead() {
+    if (db.in_transaction()) {
+      try {
+        db.exec("COMMIT");
+      } catch (const StoreError&) {
+      }
+    }
+  }
+};
+
+// Every campaign's reward sums, from one pass over the table in its own order:
+// GROUP BY walked the primary key index and looked up every row in the table
+// (twice the cost, 9% of a 1,000-campaign week). A campaign's rewards are written
+// together, so its rows mostly come in one run and cost one map lookup a run.
+std::unordered_map<std::string, RewardSums> all_reward_sums(SqliteDb& db) {
+  std::unordered_map<std::string, RewardSums> sums;
+  auto& q = db.prepare("SELECT campaign_id, status, amount FROM rewards");
+  RewardSums* run = nullptr;
+  std::string run_id;
+  while (q.step()) {
+    const std::string_view id = q.text_view(0);
+    if (!run || id != run_id) {
+      run_id.assign(id);
+      run = &sums[run_id];
+    }
+    add_reward(*run, q.text_view(1), q.int_at(2));
+  }
+  q.reset();
+  return sums;
+}
+
+RewardSums sums_of(const std::unordered_map<std::string, RewardSums>& sums, const std::string& id) {
+  const auto it = sums.find(id);
+  return it == sums.end() ? RewardSums{} : it->second;
+}
+}  // namespace
+
+// Two statements, not two a campaign, in one read snapshot so totals across
+// campaigns agree (a deferred BEGIN takes no write lock).
 std::vector<CampaignRecord> StoreReader::campaigns() {
   return read([&](SqliteDb& db) {
     std::vector<CampaignRecord> out;
-    // One read snapshot for the whole list, so totals across campaigns agree. A
-    // deferred BEGIN takes no write lock.
     db.exec("BEGIN");
-    struct EndRead {
-      SqliteDb& db;
-      ~EndRead() {
-        if (db.in_transaction()) {
-          try {
-            db.exec("COMMIT");
-          } catch (const StoreError&) {
-          }
-        }
-      }
-    } end_read{db};
-    // Two statements, not two a campaign: the invariant checker reads this list
-    // every few hundred events (10% of a 1,000-campaign week). The rewards are
-    // summed from one pass over the table in its own order, where GROUP BY walked
-    // the primary key index and looked up every row in the table (twice the cost,
-    // 9% of the week); a campaign's rewards are written together, so its rows
-    // mostly come in one run and cost one map lookup a run.
-    std::unordered_map<std::string, RewardSums> sums;
-    auto& q = db.prepare("SELECT campaign_id, status, amount FROM rewards");
-    RewardSums* run = nullptr;
-    std::string run_id;
+    EndRead end_read{db};
+    const auto sums = all_reward_sums(db);
+    for (const auto& row : load_campaigns(db)) out.push_back(to_record(row, sums_of(sums, row.id)));
+    return out;
+  });
+}
+
+// The invariant checker reads this every couple of thousand events: the whole
+// row and record of every campaign (text, tweets, ledger ids) were a third of
+// its sweep, and it looks at none of them.
+std::vector<CampaignRecord> StoreReader::campaign_books() {
+  return read([&](SqliteDb& db) {
+    std::vector<CampaignRecord> out;
+    db.exec("BEGIN");
+    EndRead end_read{db};
+    const auto sums = all_reward_sums(db);
+    auto& q = db.prepare(
+        "SELECT id, state, step, escrowed, refund_amount, refunded, returned, claimed FROM campaigns ORDER BY id");
     while (q.step()) {
-      const std::string_view id = q.text_view(0);
-      if (!run || id != run_id) {
-        run_id.assign(id);
-        run = &sums[run_id];
-      }
-      add_reward(*run, q.text_view(1), q.int_at(2));
+      CampaignRow r;
+      r.id = q.text_at(0), r.state = campaign_state_from(q.text_view(1)).value_or(CampaignState::CREATED), r.step = q.text_at(2);
+      r.escrowed = Money(q.int_at(3)), r.refund_amount = Money(q.int_at(4)), r.refunded = Money(q.int_at(5));
+      r.returned = Money(q.int_at(6)), r.claimed = Money(q.int_at(7));
+      out.push_back(to_record(r, sums_of(sums, r.id)));
     }
     q.reset();
-    for (const auto& row : load_campaigns(db)) {
-      const auto it = sums.find(row.id);
-      out.push_back(to_record(row, it == sums.end() ? RewardSums{} : it->second));
-    }
     return out;
   });
 }

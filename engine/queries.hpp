@@ -85,6 +85,8 @@ class StoreReader {
 
   std::optional<CampaignRecord> campaign(const std::string& id);
   std::vector<CampaignRecord> campaigns();  // in id order
+  // The same list with only id, state, step and the money fields set.
+  std::vector<CampaignRecord> campaign_books();
   // Statuses as the Lua API shows them: claimable (claiming and returning included,
   // they are not final), claimed, returned.
   std::vector<RewardView> rewards(const std::string& id);

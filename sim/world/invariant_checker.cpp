@@ -132,7 +132,7 @@ void InvariantChecker::full_sweep() {
                               " but " + std::to_string(hedera.total_minted().minor) + " was minted");
   check_rule_budgets();
   auto& reader = sim_.reader();
-  const auto campaigns = reader.campaigns();
+  const auto campaigns = reader.campaign_books();
   if (!reader.last_error().empty()) return;  // the disk is down; the next sweep will see
   full_every_ = std::max<std::uint64_t>(kFullEvery, 2 * campaigns.size());
   std::map<std::string, int> close_timers;
