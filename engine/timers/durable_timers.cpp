@@ -62,7 +62,8 @@ void DurableTimers::disarm(TxScope& s, const std::string& campaign, const std::s
 void DurableTimers::sweep(bool at_start) {
   if (!ctx_.db) return;
   const bool full = at_start || ++sweeps_ % kFullTimerSweepEvery == 0;
-  std::vector<std::tuple<std::string, std::string, std::int64_t>> rows;
+  std::vector<std::tuple<std::string, std::string, std::int64_t>> rows;  // new to the mirror, or at a new due
+  std::vector<decltype(rows_)::iterator> unchanged;                       // mirrored at the due just read
   std::int64_t seen = seen_;
   try {
     // A full sweep scans the table: through the `changed` index every row cost a
@@ -71,8 +72,19 @@ void DurableTimers::sweep(bool at_start) {
                    : ctx_.db->prepare("SELECT campaign_id, kind, due_us, changed FROM timers WHERE changed > ?");
     if (!full) q.bind(1, seen_);
     while (q.step()) {
-      rows.emplace_back(q.text_at(0), q.text_at(1), q.int_at(2));
+      const std::string_view campaign = q.text_view(0), kind = q.text_view(1);
+      const std::int64_t due_us = q.int_at(2);
       seen = std::max(seen, q.int_at(3));
+      // Nothing changes until every row is read: a failed read leaves the mirror
+      // as it was.
+      if (!at_start) {
+        const auto it = rows_.find(KeyView{campaign, kind});
+        if (it != rows_.end() && it->second.due_us == due_us) {
+          unchanged.push_back(it);
+          continue;
+        }
+      }
+      rows.emplace_back(std::string(campaign), std::string(kind), due_us);
     }
     q.reset();
   } catch (const StoreError& e) {
@@ -81,6 +93,7 @@ void DurableTimers::sweep(bool at_start) {
   }
   seen_ = seen;
   if (full) ++full_sweeps_;
+  for (const auto it : unchanged) it->second.full_sweep = full_sweeps_;  // before any insert can rehash
   std::set<std::tuple<std::int64_t, std::string, std::string>> due;
   for (auto& [campaign, kind, due_us] : rows) {
     if (at_start) loaded_at_start_.emplace(campaign, kind);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -68,13 +69,27 @@ class DurableTimers {
   // Hashed: a full sweep looks up every row, and an ordered map's string
   // comparisons were most of the sweep. Nothing iterates it in an order that
   // reaches the clock (the sweep sorts what it schedules).
+  // Looked up by views too, so a sweep reading a row the mirror already has at
+  // that due copies nothing.
+  using KeyView = std::pair<std::string_view, std::string_view>;
   struct KeyHash {
-    std::size_t operator()(const std::pair<std::string, std::string>& k) const noexcept {
-      const std::size_t h = std::hash<std::string>{}(k.first);
-      return h ^ (std::hash<std::string>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    using is_transparent = void;
+    static std::size_t mix(std::string_view a, std::string_view b) noexcept {
+      const std::size_t h = std::hash<std::string_view>{}(a);
+      return h ^ (std::hash<std::string_view>{}(b) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    }
+    std::size_t operator()(const std::pair<std::string, std::string>& k) const noexcept { return mix(k.first, k.second); }
+    std::size_t operator()(const KeyView& k) const noexcept { return mix(k.first, k.second); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return std::string_view(a.first) == std::string_view(b.first) &&
+             std::string_view(a.second) == std::string_view(b.second);
     }
   };
-  std::unordered_map<std::pair<std::string, std::string>, Mirrored, KeyHash> rows_;
+  std::unordered_map<std::pair<std::string, std::string>, Mirrored, KeyHash, KeyEq> rows_;
   // Mirrored rows whose clock wait fired (taken, or found leased or failed): a sweep
   // schedules them again unless their work re-armed or disarmed them meanwhile.
   std::set<std::pair<std::string, std::string>> fired_;
