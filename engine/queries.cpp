@@ -33,11 +33,7 @@ namespace {
 struct RewardSums {
   std::int64_t claimable = 0, in_flight = 0;
 };
-constexpr const char* kRewardSums =
-    "COALESCE(SUM(CASE WHEN status = 'claimable' THEN amount ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN status IN ('claiming', 'returning') THEN amount ELSE 0 END), 0)";
-
-// The same sums as kRewardSums, one row at a time.
+// Which statuses are still to pay out and which are in flight.
 void add_reward(RewardSums& sums, std::string_view status, std::int64_t amount) {
   if (status == "claimable") sums.claimable += amount;
   else if (status == "claiming" || status == "returning") sums.in_flight += amount;
@@ -59,25 +55,14 @@ CampaignRecord to_record(const CampaignRow& r, RewardSums sums) {
 }
 
 CampaignRecord to_record(SqliteDb& db, const CampaignRow& r) {
-  static const std::string sql = std::string("SELECT ") + kRewardSums + " FROM rewards WHERE campaign_id = ?";
-  auto& q = db.prepare(sql);
+  auto& q = db.prepare("SELECT status, amount FROM rewards WHERE campaign_id = ?");
   q.bind(1, r.id);
-  q.step();
-  const RewardSums sums{q.int_at(0), q.int_at(1)};
+  RewardSums sums;
+  while (q.step()) add_reward(sums, q.text_view(0), q.int_at(1));
   q.reset();
   return to_record(r, sums);
 }
-}  // namespace
 
-std::optional<CampaignRecord> StoreReader::campaign(const std::string& id) {
-  return read([&](SqliteDb& db) -> std::optional<CampaignRecord> {
-    auto row = load_campaign(db, id);
-    if (!row) return std::nullopt;
-    return to_record(db, *row);
-  });
-}
-
-namespace {
 // Ends a deferred read transaction on scope exit, whatever happened.
 struct EndRead {
   SqliteDb& db;
@@ -112,46 +97,38 @@ std::unordered_map<std::string, RewardSums> all_reward_sums(SqliteDb& db) {
   return sums;
 }
 
-RewardSums sums_of(const std::unordered_map<std::string, RewardSums>& sums, const std::string& id) {
-  const auto it = sums.find(id);
-  return it == sums.end() ? RewardSums{} : it->second;
+// Campaign records in one read snapshot, so totals across campaigns agree (a
+// deferred BEGIN takes no write lock): two statements, not two a campaign.
+std::vector<CampaignRecord> records(SqliteDb& db, std::vector<CampaignRow> (*load)(SqliteDb&)) {
+  db.exec("BEGIN");
+  EndRead end_read{db};
+  const auto sums = all_reward_sums(db);
+  std::vector<CampaignRecord> out;
+  for (const auto& row : load(db)) {
+    const auto it = sums.find(row.id);
+    out.push_back(to_record(row, it == sums.end() ? RewardSums{} : it->second));
+  }
+  return out;
 }
 }  // namespace
 
-// Two statements, not two a campaign, in one read snapshot so totals across
-// campaigns agree (a deferred BEGIN takes no write lock).
-std::vector<CampaignRecord> StoreReader::campaigns() {
-  return read([&](SqliteDb& db) {
-    std::vector<CampaignRecord> out;
-    db.exec("BEGIN");
-    EndRead end_read{db};
-    const auto sums = all_reward_sums(db);
-    for (const auto& row : load_campaigns(db)) out.push_back(to_record(row, sums_of(sums, row.id)));
-    return out;
+std::optional<CampaignRecord> StoreReader::campaign(const std::string& id) {
+  return read([&](SqliteDb& db) -> std::optional<CampaignRecord> {
+    auto row = load_campaign(db, id);
+    if (!row) return std::nullopt;
+    return to_record(db, *row);
   });
+}
+
+std::vector<CampaignRecord> StoreReader::campaigns() {
+  return read([&](SqliteDb& db) { return records(db, load_campaigns); });
 }
 
 // The invariant checker reads this every couple of thousand events: the whole
 // row and record of every campaign (text, tweets, ledger ids) were a third of
 // its sweep, and it looks at none of them.
 std::vector<CampaignRecord> StoreReader::campaign_books() {
-  return read([&](SqliteDb& db) {
-    std::vector<CampaignRecord> out;
-    db.exec("BEGIN");
-    EndRead end_read{db};
-    const auto sums = all_reward_sums(db);
-    auto& q = db.prepare(
-        "SELECT id, state, step, escrowed, refund_amount, refunded, returned, claimed FROM campaigns ORDER BY id");
-    while (q.step()) {
-      CampaignRow r;
-      r.id = q.text_at(0), r.state = campaign_state_from(q.text_view(1)).value_or(CampaignState::CREATED), r.step = q.text_at(2);
-      r.escrowed = Money(q.int_at(3)), r.refund_amount = Money(q.int_at(4)), r.refunded = Money(q.int_at(5));
-      r.returned = Money(q.int_at(6)), r.claimed = Money(q.int_at(7));
-      out.push_back(to_record(r, sums_of(sums, r.id)));
-    }
-    q.reset();
-    return out;
-  });
+  return read([&](SqliteDb& db) { return records(db, load_campaign_books); });
 }
 
 std::vector<RewardRecord> StoreReader::reward_records(const std::string& id) {

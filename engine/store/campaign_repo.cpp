@@ -97,6 +97,22 @@ std::vector<CampaignRow> load_campaigns(SqliteDb& db) {
   return out;
 }
 
+std::vector<CampaignRow> load_campaign_books(SqliteDb& db) {
+  auto& q = db.prepare(
+      "SELECT id, state, step, escrowed, refund_amount, refunded, returned, claimed FROM campaigns ORDER BY id");
+  std::vector<CampaignRow> out;
+  while (q.step()) {
+    CampaignRow& r = out.emplace_back();
+    r.id = q.text_at(0);
+    r.state = campaign_state_from(q.text_view(1)).value_or(CampaignState::CREATED);
+    r.step = q.text_at(2);
+    r.escrowed = Money(q.int_at(3)), r.refund_amount = Money(q.int_at(4)), r.refunded = Money(q.int_at(5));
+    r.returned = Money(q.int_at(6)), r.claimed = Money(q.int_at(7));
+  }
+  q.reset();
+  return out;
+}
+
 bool campaign_exists(SqliteDb& db, const std::string& id) {
   auto& q = db.prepare("SELECT 1 FROM campaigns WHERE id = ?");
   q.bind(1, id);

@@ -46,6 +46,8 @@ struct CampaignRow {
 std::optional<CampaignRow> load_campaign(SqliteDb& db, const std::string& id);
 // Every campaign, in id order.
 std::vector<CampaignRow> load_campaigns(SqliteDb& db);
+// The same, with only id, state, step and the money columns read.
+std::vector<CampaignRow> load_campaign_books(SqliteDb& db);
 bool campaign_exists(SqliteDb& db, const std::string& id);
 void insert_campaign(SqliteDb& db, const CampaignRow& row);
 void save_campaign(SqliteDb& db, const CampaignRow& row);

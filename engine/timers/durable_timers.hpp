@@ -66,11 +66,10 @@ class DurableTimers {
     std::int64_t due_us = 0;
     std::uint64_t full_sweep = 0;
   };
-  // Hashed: a full sweep looks up every row, and an ordered map's string
-  // comparisons were most of the sweep. Nothing iterates it in an order that
-  // reaches the clock (the sweep sorts what it schedules).
-  // Looked up by views too, so a sweep reading a row the mirror already has at
-  // that due copies nothing.
+  // Hashed, and looked up by views: a full sweep looks up every row (an ordered
+  // map's string comparisons were most of the sweep), and a row it already holds
+  // at that due costs no copy. Nothing iterates it in an order that reaches the
+  // clock (the sweep sorts what it schedules).
   using KeyView = std::pair<std::string_view, std::string_view>;
   struct KeyHash {
     using is_transparent = void;
@@ -78,7 +77,9 @@ class DurableTimers {
       const std::size_t h = std::hash<std::string_view>{}(a);
       return h ^ (std::hash<std::string_view>{}(b) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
     }
-    std::size_t operator()(const std::pair<std::string, std::string>& k) const noexcept { return mix(k.first, k.second); }
+    std::size_t operator()(const std::pair<std::string, std::string>& k) const noexcept {
+      return mix(k.first, k.second);
+    }
     std::size_t operator()(const KeyView& k) const noexcept { return mix(k.first, k.second); }
   };
   struct KeyEq {
