@@ -196,11 +196,25 @@ const char* const kRunningTweetsSql =
     "ORDER BY id";
 
 std::vector<RunningTweet> running_tweets(SqliteDb& db) {
-  auto& q = db.prepare(kRunningTweetsSql);
   std::vector<RunningTweet> out;
-  while (q.step()) out.push_back(RunningTweet{q.text_at(0), q.text_at(1), q.text_at(2)});
-  q.reset();
+  running_tweets(db, out);
   return out;
+}
+
+void running_tweets(SqliteDb& db, std::vector<RunningTweet>& out) {
+  auto& q = db.prepare(kRunningTweetsSql);
+  std::size_t n = 0;
+  while (q.step()) {
+    if (n == out.size()) out.emplace_back();
+    // Assigning into the strings of the last read reuses their storage: the ids
+    // are too long for the small-string buffer, and a poll reads every one.
+    auto& t = out[n++];
+    t.campaign.assign(q.text_view(0));
+    t.tweet_id.assign(q.text_view(1));
+    t.owner.assign(q.text_view(2));
+  }
+  q.reset();
+  out.resize(n);
 }
 
 std::unordered_map<std::string, SeenMarks> load_seen_marks(SqliteDb& db, const std::vector<std::string>& ids) {
@@ -237,12 +251,14 @@ bool campaign_running(SqliteDb& db, const std::string& id) {
   return running;
 }
 
-void save_seen_mark(SqliteDb& db, const std::string& id, int kind, std::int64_t count) {
-  // One static statement a kind, so each stays in the statement cache.
-  static constexpr const char* kSql[4] = {
-      "UPDATE campaigns SET seen_like = ? WHERE id = ?", "UPDATE campaigns SET seen_retweet = ? WHERE id = ?",
-      "UPDATE campaigns SET seen_quote = ? WHERE id = ?", "UPDATE campaigns SET seen_reply = ? WHERE id = ?"};
-  db.prepare(kSql[kind]).bind(1, count).bind(2, id).run();
+void save_seen_marks(SqliteDb& db, const std::string& id, const std::array<std::optional<std::int64_t>, 4>& marks) {
+  // One statement for every kind a poll completed: a row update a kind rewrote
+  // the row once per list.
+  auto& q = db.prepare(
+      "UPDATE campaigns SET seen_like = ifnull(?1, seen_like), seen_retweet = ifnull(?2, seen_retweet), "
+      "seen_quote = ifnull(?3, seen_quote), seen_reply = ifnull(?4, seen_reply) WHERE id = ?5");
+  for (int k = 0; k < 4; ++k) q.bind(k + 1, marks[std::size_t(k)]);
+  q.bind(5, id).run();
 }
 
 void add_claimed(SqliteDb& db, const std::string& id, Money amount) {

@@ -57,6 +57,9 @@ struct RunningTweet {
   std::string campaign, tweet_id, owner;
 };
 std::vector<RunningTweet> running_tweets(SqliteDb& db);
+// The same into `out`, reusing its strings (throws StoreError, leaving `out` in
+// no useful order).
+void running_tweets(SqliteDb& db, std::vector<RunningTweet>& out);
 // Its query, which the campaigns_running index (schema 10) answers on its own.
 extern const char* const kRunningTweetsSql;
 // Whether a campaign is RUNNING and its last engagement counts seen: all a poll
@@ -71,10 +74,11 @@ std::unordered_map<std::string, SeenMarks> load_seen_marks(SqliteDb& db, const s
 bool any_running(SqliteDb& db);
 // A paid claim adds to the campaign's claimed total.
 void add_claimed(SqliteDb& db, const std::string& id, Money amount);
-// A poll's two touches of the row: whether it is RUNNING, and one kind's seen mark
-// (kind 0..3 as EngagementKind), without reading or rewriting the other columns.
+// A poll's two touches of the row: whether it is RUNNING, and its seen marks (by
+// kind 0..3 as EngagementKind; an empty mark is left as it is), without reading
+// the other columns.
 bool campaign_running(SqliteDb& db, const std::string& id);
-void save_seen_mark(SqliteDb& db, const std::string& id, int kind, std::int64_t count);
+void save_seen_marks(SqliteDb& db, const std::string& id, const std::array<std::optional<std::int64_t>, 4>& marks);
 
 // A campaign's state updates after `seq`, in order. Throws StoreError.
 std::vector<StateUpdate> load_updates_since(SqliteDb& db, const std::string& id, std::int64_t seq);

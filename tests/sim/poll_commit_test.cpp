@@ -38,6 +38,7 @@ std::vector<std::string> running_campaigns(Simulation& sim, int n) {
 
 struct Recorded {
   int lines = 0;
+  int lists_asked = 0;  // engager list requests to mock X
   std::int64_t added = 0;
   std::set<std::int64_t> at_us;
 };
@@ -47,6 +48,7 @@ std::shared_ptr<Recorded> watch(Simulation& sim) {
   auto seen = std::make_shared<Recorded>();
   sim.world().trace().set_sink([seen](const std::string& line) {
     const auto j = nlohmann::json::parse(line);
+    seen->lists_asked += j["ev"] == "twitter:list_engagers";
     if (j["ev"] != "engagements_recorded") return;
     ++seen->lines;
     seen->added += j["added"].get<std::int64_t>();
@@ -94,6 +96,37 @@ TEST(PollCommit, ListsReadBeforeARateLimitAreStoredAndTheRestFollowAfterTheReset
   sim->world().run_for(kMinute * 20);
   EXPECT_EQ(seen->lines, 80);
   EXPECT_EQ(seen->added, 80);
+  EXPECT_TRUE(sim->world().violations().empty());
+}
+
+// A campaign's lists of one commit share one read of what it has stored: each
+// kind still gets only its own new names (a name stored under another kind is
+// new to this one), and every fully read list moves its kind's mark.
+TEST(PollCommit, ACampaignsListsOfSeveralKindsStoreEachKindsOwnNewNamesAndMoveEveryMark) {
+  using engine::EngagementKind;
+  auto sim = quiet_world();
+  const std::string id = running_campaigns(*sim, 1).front();
+  ASSERT_TRUE(sim->engage(id, "u-1", EngagementKind::like));
+  ASSERT_TRUE(sim->engage(id, "u-1", EngagementKind::retweet));
+  ASSERT_TRUE(sim->engage(id, "u-2", EngagementKind::quote));
+  const auto seen = watch(*sim);
+  sim->world().run_for(kMinute * 6);
+  EXPECT_EQ(seen->lines, 3);
+  EXPECT_EQ(seen->added, 3);
+  ASSERT_TRUE(sim->engage(id, "u-2", EngagementKind::like));
+  ASSERT_TRUE(sim->engage(id, "u-1", EngagementKind::quote));
+  ASSERT_TRUE(sim->engage(id, "u-3", EngagementKind::retweet));
+  sim->world().run_for(kMinute * 5);
+  EXPECT_EQ(seen->lines, 6);
+  EXPECT_EQ(seen->added, 6);
+  // Every mark moved in the store: an engine restarted (so knowing no marks of its
+  // own) asks for no list at polls with nothing new.
+  sim->crash(1, engine::Duration(1'000'000));
+  sim->world().run_for(kMinute);
+  const int asked = seen->lists_asked;
+  sim->world().run_for(kMinute * 15);
+  EXPECT_EQ(seen->lists_asked, asked);
+  EXPECT_EQ(seen->lines, 6);
   EXPECT_TRUE(sim->world().violations().empty());
 }
 
