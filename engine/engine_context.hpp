@@ -32,6 +32,7 @@ struct TxEffects {
 struct TxScope {
   SqliteDb& db;
   TxEffects fx;
+  bool timer_changes_moved = false;  // durable_timers.cpp: one move a transaction
 };
 
 struct TxOutcome {

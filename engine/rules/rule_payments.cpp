@@ -20,17 +20,21 @@ struct RuleCampaigns::PendingMatch {
 namespace {
 constexpr Duration kFundingWait = Duration(2'000'000);
 
-// Throws StoreError.
+// Throws StoreError. The first by campaign id is chosen here: ORDER BY ... LIMIT 1
+// sorted the event's few matches in a temporary b-tree, built and dropped at
+// every call (the matches' index is by event id alone).
 std::optional<RuleCampaigns::PendingMatch> next_pending(SqliteDb& db, const std::string& event_id) {
   auto& q = db.prepare(
       "SELECT m.campaign_id, m.user_id, m.reward, m.trace_id, m.tx_payer, m.tx_start_us, c.funded, c.state "
       "FROM rule_matches m JOIN rule_campaigns c ON c.id = m.campaign_id "
-      "WHERE m.event_id = ? AND m.status = 'pending' ORDER BY m.campaign_id LIMIT 1");
+      "WHERE m.event_id = ? AND m.status = 'pending'");
   q.bind(1, event_id);
   std::optional<RuleCampaigns::PendingMatch> m;
-  if (q.step())
+  while (q.step()) {
+    if (m && q.text_view(0) >= std::string_view(m->campaign)) continue;
     m = RuleCampaigns::PendingMatch{q.text_at(0), q.text_at(1), q.text_at(3), q.text_at(7), Money(q.int_at(2)),
                                     StoredTxId{q.opt_text(4), q.opt_int(5)}, q.int_at(6) != 0};
+  }
   q.reset();
   return m;
 }

@@ -68,7 +68,9 @@ std::optional<RuleCampaigns::StoredEvent> load_event(SqliteDb& db, const std::st
 
 // The rule campaigns active at the event's intake that it matches, in id order;
 // empty with `poison` set ("<campaign> <why>") when one finds it poison.
-std::vector<RuleCampaigns::Hit> match_active(SqliteDb& db, const RuleCampaigns::StoredEvent& ev, std::string& poison) {
+std::vector<RuleCampaigns::Hit> match_active(SqliteDb& db, const RuleCampaigns::StoredEvent& ev,
+                                             std::unordered_map<std::string, std::vector<Rule>>& parsed,
+                                             std::string& poison) {
   std::vector<RuleCampaigns::Hit> hits;
   const nlohmann::json payload = nlohmann::json::parse(ev.payload_text);
   auto& c = db.prepare("SELECT id, rules, state, budget, reserved FROM rule_campaigns WHERE start_us <= ? AND "
@@ -78,7 +80,13 @@ std::vector<RuleCampaigns::Hit> match_active(SqliteDb& db, const RuleCampaigns::
   while (c.step()) active.emplace_back(c.text_at(0), c.text_at(1), c.text_at(2), c.int_at(3), c.int_at(4));
   c.reset();
   for (auto& [id, rules_text, state, budget, reserved] : active) {
-    RuleVerdict v = evaluate_rules(rules_from_json(nlohmann::json::parse(rules_text)), ev.type, payload);
+    auto rules = parsed.find(rules_text);
+    if (rules == parsed.end()) {
+      if (parsed.size() >= 256) parsed.clear();  // texts of ended campaigns go too
+      auto rs = rules_from_json(nlohmann::json::parse(rules_text));
+      rules = parsed.emplace(std::move(rules_text), std::move(rs)).first;
+    }
+    RuleVerdict v = evaluate_rules(rules->second, ev.type, payload);
     if (!v.poison.empty()) {
       poison = id + " " + v.poison;
       return {};
@@ -200,7 +208,7 @@ std::string RuleCampaigns::take_event(TxScope& s, const std::string& event_id, b
   }
   if (ev->status == "queued") {
     std::string poison;
-    const std::vector<Hit> hits = match_active(s.db, *ev, poison);
+    const std::vector<Hit> hits = match_active(s.db, *ev, parsed_rules_, poison);
     if (!poison.empty()) {
       // Poison is not transient: retrying cannot help, so it goes to the dead letters at once.
       CLSIM_SOMETIMES(ctx_.hooks, "customer_event_poison");

@@ -18,10 +18,19 @@ bool is_resume_kind(const std::string& kind) {
 TimerKind clock_kind(const std::string& kind) {
   return kind == timer_kind::kPoll ? TimerKind::background : TimerKind::foreground;
 }
+
+// The change number moves once a transaction: a sweep reads the rows numbered
+// above the last number it saw, and the rows one commit arms are new to it
+// together (a move per row was a statement per rule event).
+void move_changes(TxScope& s) {
+  if (s.timer_changes_moved) return;
+  s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
+  s.timer_changes_moved = true;
+}
 }  // namespace
 
 void DurableTimers::arm(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
-  s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
+  move_changes(s);
   s.db.prepare("INSERT INTO timers (campaign_id, kind, due_us, changed) VALUES (?, ?, ?, (SELECT n FROM timer_changes)) "
                "ON CONFLICT(campaign_id, kind) DO UPDATE SET due_us = excluded.due_us, lease_owner = '', "
                "lease_until_us = 0, changed = excluded.changed")
@@ -33,7 +42,7 @@ void DurableTimers::arm(TxScope& s, const std::string& campaign, const std::stri
 }
 
 void DurableTimers::arm_if_absent(TxScope& s, const std::string& campaign, const std::string& kind, TimePoint due) {
-  s.db.prepare("UPDATE timer_changes SET n = n + 1").run();
+  move_changes(s);
   s.db.prepare("INSERT OR IGNORE INTO timers (campaign_id, kind, due_us, changed) VALUES (?, ?, ?, "
                "(SELECT n FROM timer_changes))")
       .bind(1, campaign)

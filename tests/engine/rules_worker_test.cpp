@@ -36,6 +36,41 @@ TEST(RuleWorker, DuplicateEventIsMatchedAndPaidOnce) {
   EXPECT_FALSE(m[0].trace_id.empty());
 }
 
+// An event's matches are paid one at a time, the first by campaign id first.
+TEST(RuleWorker, AnEventMatchingTwoCampaignsPaysThemInCampaignIdOrder) {
+  EngineHarness h;
+  h.start_engine();
+  ASSERT_TRUE(h.engine->create_rule_campaign(shop_campaign(100)).ok);
+  ASSERT_TRUE(h.engine->create_rule_campaign(shop_campaign(100)).ok);
+  h.run_for(kSecond * 30);  // both funded
+  ASSERT_TRUE(h.engine->customer_event(purchase("e-1", "bob", 75)).ok);
+  h.run_for(kMinute * 5);
+  std::vector<std::string> paid;
+  for (const auto& tx : h.ledger.submitted)
+    if (tx.memo.find(":match:e-1") != std::string::npos) paid.push_back(tx.memo);
+  EXPECT_EQ(paid, (std::vector<std::string>{"clsim:r-1:match:e-1", "clsim:r-2:match:e-1"}));
+  for (const char* id : {"r-1", "r-2"}) EXPECT_EQ(h.reader().rule_matches(id).at(0).status, "paid") << id;
+}
+
+// Each campaign's rules are its own, parsed once and kept by their text.
+TEST(RuleWorker, CampaignsWithDifferentRulesEachMatchByTheirOwn) {
+  EngineHarness h;
+  h.start_engine();
+  ASSERT_TRUE(h.engine->create_rule_campaign(shop_campaign(100)).ok);  // over 50 earns 10
+  RuleCampaignSpec big = shop_campaign(100);
+  big.rules = {Rule{"purchase", {RuleCondition{"amount", ">", 100}}, Money(20)}};
+  ASSERT_TRUE(h.engine->create_rule_campaign(big).ok);
+  h.run_for(kSecond * 30);
+  ASSERT_TRUE(h.engine->customer_event(purchase("e-1", "bob", 75)).ok);
+  ASSERT_TRUE(h.engine->customer_event(purchase("e-2", "ann", 150)).ok);
+  h.run_for(kMinute * 5);
+  const auto small_matches = h.reader().rule_matches("r-1"), big_matches = h.reader().rule_matches("r-2");
+  ASSERT_EQ(small_matches.size(), 2u);
+  ASSERT_EQ(big_matches.size(), 1u);
+  EXPECT_EQ(big_matches[0].event_id, "e-2");
+  EXPECT_EQ(big_matches[0].reward.minor, 20);
+}
+
 TEST(RuleWorker, InvalidIntakeQueuesNothing) {
   EngineHarness h;
   h.start_engine();

@@ -63,6 +63,32 @@ TEST(DurableTimers, ATimerAnotherEngineReArmsIsPickedUpByTheNextSweep) {
   EXPECT_NE(h.state(id), "RUNNING") << "the close timer moved by another engine never fired";
 }
 
+// The change number moves once a transaction, and every row that commit arms
+// carries it: a sweep that has seen the number before reads them all, one
+// statement fewer per rule event.
+TEST(DurableTimers, TimersArmedInOneTransactionShareOneChangeNumber) {
+  EngineHarness h;
+  h.ledger.consensus_delay = kMinute * 10;  // payments stay in flight, so their resume timers stay armed
+  h.start_engine();
+  RuleCampaignSpec spec{std::nullopt, "shop", Money(1'000), kHour * 2,
+                        {Rule{"purchase", {RuleCondition{"amount", ">", 50}}, Money(10)}}};
+  ASSERT_TRUE(h.engine->create_rule_campaign(spec).ok);
+  h.run_for(kMinute * 11);  // funded
+  std::vector<CustomerEvent> batch;
+  for (const char* id : {"e-1", "e-2", "e-3"})
+    batch.push_back(CustomerEvent{id, "purchase", "bob", {{"amount", 75}}});
+  for (const auto& r : h.engine->customer_events(batch)) ASSERT_TRUE(r.ok) << r.reason;
+  h.run_for(kSecond * 5);  // relayed together, taken in one transaction
+  SqliteDb other(h.db_path, "", false);
+  auto& q = other.prepare("SELECT changed FROM timers WHERE kind = 'rule_event' ORDER BY campaign_id");
+  std::vector<std::int64_t> changed;
+  while (q.step()) changed.push_back(q.int_at(0));
+  q.reset();
+  ASSERT_EQ(changed.size(), 3u);
+  EXPECT_EQ(changed[0], changed[1]);
+  EXPECT_EQ(changed[1], changed[2]);
+}
+
 TEST(DurableTimers, ClaimInterruptedByACrashIsResumedFromItsStoredId) {
   EngineHarness h;
   h.start_engine();
