@@ -31,9 +31,7 @@ void Lifecycle::begin_close(const std::string& campaign, int attempt) {
     return;
   }
   // The final poll: engagements up to the close instant count.
-  sync_engagements(std::make_shared<const std::vector<PollTarget>>(
-                       std::vector<PollTarget>{PollTarget{campaign, *row->first_tweet_id, row->owner}}),
-                   [this, campaign, attempt](PollEnd e) {
+  sync_engagements({PollTarget{campaign, *row->first_tweet_id, row->owner}}, [this, campaign, attempt](PollEnd e) {
     if (!e.ok && attempt + 1 < ctx_.options.retry.max_attempts) {
       Duration wait = e.rate_limited_until ? *e.rate_limited_until - ctx_.clock.now()
                                            : backoff_full_jitter(ctx_.random, ctx_.options.retry.base, ctx_.options.retry.cap,

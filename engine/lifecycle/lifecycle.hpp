@@ -52,7 +52,7 @@ class Lifecycle {
   void finish_close(const std::string& campaign);
   void close_retry(const std::string& campaign);
   void claim_done(const std::string& campaign, const std::string& user, const LedgerOutcome& out);
-  void sync_engagements(std::shared_ptr<const std::vector<PollTarget>> targets, std::function<void(PollEnd)> done);
+  void sync_engagements(std::vector<PollTarget> targets, std::function<void(PollEnd)> done);
 
   EngineContext& ctx_;
   DurableTimers& timers_;
@@ -66,7 +66,6 @@ class Lifecycle {
   // Per running campaign, the seen marks this engine last read from or wrote to the
   // store: a poll reads the row only when the counts differ (polling.cpp).
   std::unordered_map<std::string, std::array<std::int64_t, 4>> seen_marks_;
-  std::shared_ptr<std::vector<PollTarget>> poll_targets_;  // the last round's, reused
 };
 
 }  // namespace clsim::engine

@@ -53,8 +53,8 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
  public:
   using Target = Lifecycle::PollTarget;
   using End = Lifecycle::PollEnd;
-  PollRun(Lifecycle& e, std::shared_ptr<const std::vector<Target>> targets, std::function<void(End)> done)
-      : e_(e), alive_(e.ctx_.alive()), owned_(std::move(targets)), targets_(*owned_), done_(std::move(done)) {}
+  PollRun(Lifecycle& e, std::vector<Target> targets, std::function<void(End)> done)
+      : e_(e), alive_(e.ctx_.alive()), targets_(std::move(targets)), done_(std::move(done)) {}
 
   void next_batch() {
     if (batch_start_ >= targets_.size()) return end(End{});
@@ -245,8 +245,7 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
 
   Lifecycle& e_;
   std::weak_ptr<void> alive_;
-  std::shared_ptr<const std::vector<Target>> owned_;
-  const std::vector<Target>& targets_;
+  std::vector<Target> targets_;
   std::function<void(End)> done_;
   std::size_t batch_start_ = 0;
   std::vector<Work> work_;
@@ -265,31 +264,27 @@ class PollRun : public std::enable_shared_from_this<PollRun> {
   bool finished_ = false;
 };
 
-void Lifecycle::sync_engagements(std::shared_ptr<const std::vector<PollTarget>> targets,
-                                 std::function<void(PollEnd)> done) {
+void Lifecycle::sync_engagements(std::vector<PollTarget> targets, std::function<void(PollEnd)> done) {
   auto run = std::make_shared<PollRun>(*this, std::move(targets), ctx_.guarded(std::move(done)));
   run->next_batch();
 }
 
 void Lifecycle::poll_round() {
   if (polling_) return;
-  // The last round's targets lend their strings to this one's, unless a run still
-  // holds them.
-  if (!poll_targets_ || poll_targets_.use_count() > 1) poll_targets_ = std::make_shared<std::vector<PollTarget>>();
+  std::vector<PollTarget> targets;
   try {
-    running_tweets(*ctx_.db, *poll_targets_);
+    targets = running_tweets(*ctx_.db);
   } catch (const StoreError&) {
     return;  // the sweep re-schedules the poll timer from its row
   }
   // Marks of campaigns no longer running are never asked for again (the targets
   // come in id order).
-  const auto& targets = *poll_targets_;
   std::erase_if(seen_marks_, [&](const auto& entry) {
     return !std::ranges::binary_search(targets, std::string_view(entry.first), {},
                                        [](const PollTarget& t) { return std::string_view(t.campaign); });
   });
   polling_ = true;
-  sync_engagements(poll_targets_, [this](PollEnd e) {
+  sync_engagements(std::move(targets), [this](PollEnd e) {
     polling_ = false;
     TimePoint next = ctx_.clock.now() + ctx_.options.poll_interval;
     if (e.rate_limited_until) next = std::max(*e.rate_limited_until, ctx_.clock.now() + Duration(1'000'000));

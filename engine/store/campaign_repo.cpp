@@ -196,25 +196,11 @@ const char* const kRunningTweetsSql =
     "ORDER BY id";
 
 std::vector<RunningTweet> running_tweets(SqliteDb& db) {
-  std::vector<RunningTweet> out;
-  running_tweets(db, out);
-  return out;
-}
-
-void running_tweets(SqliteDb& db, std::vector<RunningTweet>& out) {
   auto& q = db.prepare(kRunningTweetsSql);
-  std::size_t n = 0;
-  while (q.step()) {
-    if (n == out.size()) out.emplace_back();
-    // Assigning into the strings of the last read reuses their storage: the ids
-    // are too long for the small-string buffer, and a poll reads every one.
-    auto& t = out[n++];
-    t.campaign.assign(q.text_view(0));
-    t.tweet_id.assign(q.text_view(1));
-    t.owner.assign(q.text_view(2));
-  }
+  std::vector<RunningTweet> out;
+  while (q.step()) out.push_back(RunningTweet{q.text_at(0), q.text_at(1), q.text_at(2)});
   q.reset();
-  out.resize(n);
+  return out;
 }
 
 std::unordered_map<std::string, SeenMarks> load_seen_marks(SqliteDb& db, const std::vector<std::string>& ids) {

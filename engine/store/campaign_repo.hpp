@@ -57,9 +57,6 @@ struct RunningTweet {
   std::string campaign, tweet_id, owner;
 };
 std::vector<RunningTweet> running_tweets(SqliteDb& db);
-// The same into `out`, reusing its strings (throws StoreError, leaving `out` in
-// no useful order).
-void running_tweets(SqliteDb& db, std::vector<RunningTweet>& out);
 // Its query, which the campaigns_running index (schema 10) answers on its own.
 extern const char* const kRunningTweetsSql;
 // Whether a campaign is RUNNING and its last engagement counts seen: all a poll
