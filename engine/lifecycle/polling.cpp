@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
-#include <optional>
 
 #include "engine/messaging/capture_records.hpp"
 

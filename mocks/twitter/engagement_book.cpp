@@ -47,11 +47,11 @@ const std::vector<EngagementRecord>& EngagementBook::all(const std::string& twee
   return it == by_tweet_.end() ? kNone : it->second.records;
 }
 
-engine::TweetMetrics EngagementBook::metrics(const std::string& tweet_id, engine::TimePoint now) const {
+std::optional<engine::TweetMetrics> EngagementBook::metrics(const std::string& tweet_id, engine::TimePoint now) const {
+  auto it = by_tweet_.find(tweet_id);
+  if (it == by_tweet_.end()) return std::nullopt;
   engine::TweetMetrics m;
   m.tweet_id = tweet_id;
-  auto it = by_tweet_.find(tweet_id);
-  if (it == by_tweet_.end()) return m;
   const std::int64_t now_us = engine::to_us(now);
   auto upto = [&](engine::EngagementKind k) {
     const auto& v = it->second.at_us[int(k)];

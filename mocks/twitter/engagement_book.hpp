@@ -4,6 +4,7 @@
 // time t see only engagements with time <= t, so no timers are needed.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,8 +33,8 @@ class EngagementBook {
 
   // Every engagement of the tweet (future ones included), in insertion order.
   const std::vector<EngagementRecord>& all(const std::string& tweet_id) const;
-  // public_metrics counts as of `now`.
-  engine::TweetMetrics metrics(const std::string& tweet_id, engine::TimePoint now) const;
+  // public_metrics counts as of `now`; none for a tweet that has no engagement.
+  std::optional<engine::TweetMetrics> metrics(const std::string& tweet_id, engine::TimePoint now) const;
   // Engagements of `kind` with since <= at <= until, newest first (as X lists them).
   std::vector<EngagementRecord> visible(const std::string& tweet_id, engine::EngagementKind kind,
                                         engine::TimePoint since, engine::TimePoint until) const;

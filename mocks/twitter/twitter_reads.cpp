@@ -75,8 +75,17 @@ TwitterReply<engine::MetricsResult> TwitterService::lookup_metrics(const std::ve
     return reply(std::move(out));
   }
   // Unknown ids are left out: the real answer is a 200 with errors[] beside data.
-  for (const auto& id : tweet_ids)
-    if (find_tweet(id)) out.metrics.push_back(book_.metrics(id, now));
+  // A tweet with engagements exists (engage() checks, and nothing deletes one), so
+  // only a tweet without any is looked for among the tweets: that second lookup
+  // was two fifths of mock X's answer in a 10,000-campaign week.
+  out.metrics.reserve(tweet_ids.size());
+  for (const auto& id : tweet_ids) {
+    if (auto m = book_.metrics(id, now)) {
+      out.metrics.push_back(std::move(*m));
+    } else if (find_tweet(id)) {
+      out.metrics.emplace_back().tweet_id = id;
+    }
+  }
   if (!out.metrics.empty() && roll(config_.faults.partial_result_rate, "partial_result", g.subject)) {
     count("partial_result");
     out.metrics.erase(out.metrics.begin() + std::ptrdiff_t(engine::choice(fault_rng_, out.metrics.size())));
