@@ -75,7 +75,7 @@ TwitterReply<engine::MetricsResult> TwitterService::lookup_metrics(const std::ve
     return reply(std::move(out));
   }
   // Unknown ids are left out: the real answer is a 200 with errors[] beside data.
-  // A tweet with engagements exists (engage() checks, and nothing deletes one), so
+  // A tweet with engagements exists (add_engagement checks; nothing deletes one), so
   // only a tweet without any is looked for among the tweets: that second lookup
   // was two fifths of mock X's answer in a 10,000-campaign week.
   out.metrics.reserve(tweet_ids.size());
